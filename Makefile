@@ -1,0 +1,139 @@
+# chatlab build. Plain make, no configure step.
+#
+#   make            build every binary into bin/
+#   make test       install missing packages (as root), build, run every test
+#   make SAN=tsan   ThreadSanitizer build into bin/tsan/ (SAN=asan: ASan+UBSan into bin/asan/)
+#
+# Layout the rules rely on: each program directory holds its sources (*.c) with main() in
+# main.c; its cmocka tests are DIR/tests/test_*.c and link every object of DIR except main.o.
+# common/ is built into one static library that every program links.
+
+SAN ?=
+ifeq ($(SAN),)
+  BUILD := build/release
+  BIN   := bin
+  OPT   := -O2
+else ifeq ($(SAN),tsan)
+  BUILD := build/tsan
+  BIN   := bin/tsan
+  OPT   := -O1 -fsanitize=thread
+else ifeq ($(SAN),asan)
+  BUILD := build/asan
+  BIN   := bin/asan
+  OPT   := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else
+  $(error SAN must be empty, tsan or asan)
+endif
+
+CC      ?= cc
+CFLAGS  ?= -g
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -fno-omit-frame-pointer $(OPT) -Icommon
+LDFLAGS += -pthread $(filter -fsanitize=%,$(OPT))
+PYTHON  ?= python3
+
+SERVERS  := async threaded hybrid
+PROGRAMS := $(SERVERS) client loadgen
+# A program directory is built only once it has a main.c, so a variant can land in pieces.
+BUILT    := $(foreach p,$(PROGRAMS),$(if $(wildcard $(p)/main.c),$(p)))
+
+objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
+CORE_LIB := $(BUILD)/libchatcore.a
+
+name_of = chat-$(1)
+PROGRAM_BINS := $(foreach p,$(BUILT),$(BIN)/$(call name_of,$(p)))
+EXTRA_BINS   := $(if $(wildcard loadgen/probe/calibrate.c),$(BIN)/chat-calibrate)
+
+.PHONY: all
+all: $(PROGRAM_BINS) $(EXTRA_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(call objs,common)
+	@rm -f $@
+	ar rcs $@ $^
+
+LIBS_client := -ledit
+LIBS_loadgen := -lm
+
+define program_rule
+$(BIN)/$(call name_of,$(1)): $(call objs,$(1)) $(CORE_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) $$^ $$(LIBS_$(1)) -o $$@
+endef
+$(foreach p,$(BUILT),$(eval $(call program_rule,$(p))))
+
+$(BIN)/chat-calibrate: $(BUILD)/loadgen/probe/calibrate.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ -o $@
+
+# ---- unit tests (cmocka) ------------------------------------------------------------
+UNIT_DIRS  := common $(BUILT)
+UNIT_SRCS  := $(foreach d,$(UNIT_DIRS),$(wildcard $(d)/tests/test_*.c))
+UNIT_BINS  := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRCS))
+
+define unit_rule
+$(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/tests/%.o $(filter-out $(BUILD)/$(1)/main.o,$(call objs,$(1))) $(CORE_LIB)
+	$$(CC) $$(LDFLAGS) $$^ $$(LIBS_$(1)) -lcmocka -o $$@
+endef
+$(foreach d,$(UNIT_DIRS),$(eval $(call unit_rule,$(d))))
+# common's own objects are already in the library; do not link them twice.
+$(BUILD)/common/tests/%: $(BUILD)/common/tests/%.o $(CORE_LIB)
+	$(CC) $(LDFLAGS) $^ -lcmocka -o $@
+
+.PHONY: unit
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# ---- the black-box scenario suite ------------------------------------------------------
+SERVER_BINS = $(foreach s,$(SERVERS),$(if $(wildcard $(s)/main.c),$(BIN)/chat-$(s)))
+
+.PHONY: scenarios
+scenarios: all
+	@set -e; for s in $(SERVER_BINS); do \
+	  echo "== scenarios against $$s"; \
+	  $(PYTHON) harness/run_scenarios.py --server $$s $(SCENARIO_ARGS); \
+	done
+
+# ThreadSanitizer runs of the multi-threaded servers (any report fails the run).
+TSAN_SERVERS := $(foreach s,threaded hybrid,$(if $(wildcard $(s)/main.c),$(s)))
+.PHONY: tsan-scenarios
+tsan-scenarios:
+	@if [ -n "$(TSAN_SERVERS)" ]; then \
+	  $(MAKE) --no-print-directory SAN=tsan $(foreach s,$(TSAN_SERVERS),bin/tsan/chat-$(s)) && \
+	  for s in $(TSAN_SERVERS); do \
+	    echo "== scenarios against bin/tsan/chat-$$s (ThreadSanitizer)"; \
+	    TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	      $(PYTHON) harness/run_scenarios.py --server bin/tsan/chat-$$s --sanitizer --timeout-scale 3 || exit 1; \
+	  done; \
+	fi
+
+# Tests of the terminal client, through a pseudo-terminal.
+.PHONY: client-tests
+client-tests: all
+	@if [ -f client/tests/test_client.py ]; then $(PYTHON) client/tests/test_client.py; fi
+
+.PHONY: deps
+deps:
+	@tools/ensure-packages libcmocka-dev python3 libedit-dev
+
+.PHONY: test
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory scenarios
+	@$(MAKE) --no-print-directory client-tests
+	@$(MAKE) --no-print-directory tsan-scenarios
+
+.PHONY: clean
+clean:
+	rm -rf build bin dist
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- the benchmark (see harness/bench.py and results/README.md) ---------------------
+.PHONY: bench
+bench: all
+	@tools/ensure-packages gnuplot-nox
+	$(PYTHON) harness/bench.py $(if $(FULL),--full) $(BENCH_ARGS)
