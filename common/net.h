@@ -1,0 +1,26 @@
+/* net.h - the few socket operations the servers share. */
+#ifndef CHAT_NET_H
+#define CHAT_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Listen on TCP addr:port (port 0: any free port). Returns the socket and stores the real
+ * port in *bound_port; on failure returns -1 with a message naming the address and the
+ * reason in err. */
+int net_listen(const char *addr, int port, int *bound_port, char *err, size_t err_size);
+
+/* Accept one connection: close-on-exec, TCP_NODELAY (a chat line should leave at once, not
+ * wait for an ACK of the previous one), peer address in peer. Returns -1 with errno set. */
+int net_accept(int listen_fd, char *peer, size_t peer_size);
+
+int net_set_nonblocking(int fd);
+
+/* Send all n bytes on a blocking socket, retrying after EINTR and short writes; never raises
+ * SIGPIPE. False when the connection is broken. */
+bool net_send_all(int fd, const char *p, size_t n);
+
+/* Tell a connection the server is full (best effort, never blocks) and close it. */
+void net_refuse(int fd, size_t max_users);
+
+#endif

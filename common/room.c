@@ -1,0 +1,193 @@
+/* room.c - see room.h. */
+#include "room.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int room_init(struct room *room, const struct room_config *config)
+{
+    memset(room, 0, sizeof *room);
+    room->members = calloc(config->max_clients, sizeof *room->members);
+    if (!room->members || roomlog_init(&room->log, config->backlog) != 0) {
+        free(room->members);
+        return -1;
+    }
+    room->max_clients = config->max_clients;
+    room->replay = config->replay;
+    room->next_guest = 1;
+    return 0;
+}
+
+void room_free(struct room *room)
+{
+    roomlog_free(&room->log);
+    free(room->members);
+    room->members = NULL;
+}
+
+bool room_attach(struct room *room, struct member *m, void *owner)
+{
+    if (room->count == room->max_clients)
+        return false;
+    memset(m, 0, sizeof *m);
+    m->owner = owner;
+    m->cursor = m->stop_at = roomlog_next(&room->log);   /* takes nothing until it joins */
+    room->members[room->count++] = m;
+    return true;
+}
+
+void room_detach(struct room *room, struct member *m)
+{
+    for (size_t i = 0; i < room->count; i++) {
+        if (room->members[i] == m) {
+            /* keep join order: /who lists members in the order they came */
+            memmove(&room->members[i], &room->members[i + 1],
+                    (room->count - i - 1) * sizeof *room->members);
+            room->count--;
+            return;
+        }
+    }
+}
+
+struct member *room_find_nick(const struct room *room, const char *nick, size_t len)
+{
+    for (size_t i = 0; i < room->count; i++) {
+        struct member *m = room->members[i];
+        if (m->in_room && strlen(m->nick) == len && strncasecmp(m->nick, nick, len) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+size_t room_online(const struct room *room)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < room->count; i++)
+        n += room->members[i]->in_room;
+    return n;
+}
+
+/* A member that must keep every line: present and not away. (An away member's held lines
+ * may be dropped; /back reports how many.) */
+static bool must_keep_up(const struct member *m)
+{
+    return m->in_room && !m->away;
+}
+
+/* After the log dropped its oldest line: whoever needed it and had not taken it is too slow. */
+static void cut_off_laggards(struct room *room)
+{
+    uint64_t first = roomlog_first(&room->log);
+
+    for (size_t i = 0; i < room->count; i++) {
+        struct member *m = room->members[i];
+        if (m->cut_off || m->cursor >= first || m->cursor >= m->stop_at)
+            continue;
+        if (must_keep_up(m))
+            room_cut_off(room, m);          /* posts its quit line: may recurse, once per member */
+        else if (m->quit) {
+            m->cut_off = true;              /* already said goodbye; just close it */
+            m->stop_at = m->cursor;
+            if (room->on_cut_off)
+                room->on_cut_off(m);
+        }
+    }
+}
+
+uint64_t room_post(struct room *room, const char *fmt, ...)
+{
+    char line[CHAT_MAX_OUT_LINE + 1];
+    va_list ap;
+
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n > sizeof line - 2)       /* cannot happen with protocol-sized parts */
+        n = sizeof line - 2;
+    line[n++] = '\n';
+
+    uint64_t first_before = roomlog_first(&room->log);
+    uint64_t number = roomlog_append(&room->log, line, (size_t)n);
+    if (roomlog_first(&room->log) != first_before)
+        cut_off_laggards(room);
+    return number;
+}
+
+bool room_post_would_cut(const struct room *room)
+{
+    const struct roomlog *log = &room->log;
+    if (roomlog_next(log) - roomlog_first(log) < log->capacity)
+        return false;                       /* not full: nothing will be dropped */
+    for (size_t i = 0; i < room->count; i++) {
+        const struct member *m = room->members[i];
+        if (must_keep_up(m) && m->cursor <= roomlog_first(log))
+            return true;
+    }
+    return false;
+}
+
+void room_cut_off(struct room *room, struct member *m)
+{
+    if (m->cut_off)
+        return;
+    bool was_in_room = m->in_room;
+    m->in_room = false;
+    m->cut_off = true;
+    m->stop_at = m->cursor;
+    if (room->on_cut_off)
+        room->on_cut_off(m);
+    if (was_in_room)
+        room_post(room, "* %s has quit (too slow)", m->nick);
+}
+
+static uint64_t take_limit(const struct room *room, const struct member *m)
+{
+    uint64_t next = roomlog_next(&room->log);
+    return m->stop_at < next ? m->stop_at : next;
+}
+
+size_t room_take(struct room *room, struct member *m, struct outbuf *out)
+{
+    uint64_t limit = take_limit(room, m);
+    size_t taken = 0;
+
+    while (m->cursor < limit) {
+        const struct logline *line = roomlog_get(&room->log, m->cursor);
+        if (!line || !outbuf_append(out, line->text, line->len))
+            break;                          /* dropped (an away member waits for /back) or full */
+        m->cursor++;
+        taken++;
+    }
+    return taken;
+}
+
+bool room_has_pending(const struct room *room, const struct member *m)
+{
+    return m->cursor < take_limit(room, m) && m->cursor >= roomlog_first(&room->log);
+}
+
+bool room_member_done(const struct member *m)
+{
+    return m->cut_off || (m->quit && m->cursor >= m->stop_at);
+}
+
+void room_shutdown(struct room *room)
+{
+    uint64_t notice = room_post(room, "* server is shutting down");
+
+    for (size_t i = 0; i < room->count; i++) {
+        struct member *m = room->members[i];
+        if (m->cut_off || m->quit)
+            continue;
+        if (m->away || m->cursor < roomlog_first(&room->log))
+            m->cursor = notice;
+        m->away = false;
+        m->quit = true;
+        m->stop_at = notice + 1;
+    }
+}

@@ -1,0 +1,63 @@
+/* server.c - see server.h. */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net.h"
+
+static int stop_pipe[2] = { -1, -1 };
+
+/* Only async-signal-safe work here: one write(). The byte stays in the pipe, so every
+ * select()/poll() on the read end keeps seeing it. */
+static void on_stop_signal(int signo)
+{
+    (void)signo;
+    int saved = errno;
+    ssize_t unused = write(stop_pipe[1], "x", 1);
+    (void)unused;
+    errno = saved;
+}
+
+static void catch_stop_signals(const char *program)
+{
+    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+        fprintf(stderr, "%s: cannot create a pipe: %s\n", program, strerror(errno));
+        exit(1);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    /* A peer that vanishes while we write must cost an error code, not the process. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+void server_start(struct server_start *s, int argc, char **argv,
+                  const char *program, const char *design)
+{
+    options_parse(&s->options, argc, argv, program, design);
+    log_init(program, s->options.quiet);
+    catch_stop_signals(program);
+    s->stop_fd = stop_pipe[0];
+
+    char err[256];
+    int port;
+    s->listen_fd = net_listen(s->options.bind, s->options.port, &port, err, sizeof err);
+    if (s->listen_fd < 0) {
+        fprintf(stderr, "%s: %s\n", program, err);
+        exit(1);
+    }
+    printf("listening on %s:%d\n", s->options.bind, port);
+    fflush(stdout);
+}
