@@ -130,6 +130,10 @@ test: deps
 clean:
 	rm -rf build bin dist
 
+# Targets of the hardening campaign (make sanitize, fuzz, ...) and of the BRB lab
+# (make handout, grade) live beside their code.
+-include hardening/rules.mk labs/brb/rules.mk
+
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # ---- the benchmark (see harness/bench.py and results/README.md) ---------------------
