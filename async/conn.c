@@ -32,13 +32,21 @@ struct conn *conn_open(struct room *room, int fd, const char *peer, size_t sendq
     return c;
 }
 
+/* The peer is gone. Say so in the room right away, in this same turn, so that the quit line
+ * goes out with everything else at the end of the turn. */
+static void mark_broken(struct room *room, struct conn *c)
+{
+    c->broken = true;
+    session_disconnect(room, &c->member);
+}
+
 void conn_read(struct room *room, struct conn *c, void (*before_each_line)(void))
 {
     char buf[READ_CHUNK];
     ssize_t n = recv(c->fd, buf, sizeof buf, 0);
 
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        c->broken = true;
+        mark_broken(room, c);
         return;
     }
     const char *p = buf;
@@ -64,7 +72,7 @@ void conn_flush(struct room *room, struct conn *c)
             if (errno == EINTR)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
-                c->broken = true;
+                mark_broken(room, c);
             return;                     /* kernel buffer full: select() tells us when to retry */
         }
         outbuf_consume(&c->out, (size_t)n);

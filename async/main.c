@@ -88,6 +88,20 @@ static void close_finished(void)
     nconns = kept;
 }
 
+/* Everyone gets what they are owed: lines posted this turn leave in one send() per client,
+ * however many there were. Closing a connection can post one more line (a quit line), so
+ * repeat until nothing new was posted; each pass closes at least one connection. */
+static void deliver_and_close(void)
+{
+    uint64_t posted;
+    do {
+        posted = roomlog_next(&room.log);
+        for (size_t i = 0; i < nconns; i++)
+            conn_flush(&room, conns[i]);
+        close_finished();
+    } while (roomlog_next(&room.log) != posted);
+}
+
 static long long now_ms(void)
 {
     struct timespec t;
@@ -119,6 +133,8 @@ int main(int argc, char **argv)
     bool stopping = false;
     long long deadline = 0;
     for (;;) {
+        deliver_and_close();
+
         fd_set readable, writable;
         FD_ZERO(&readable);
         FD_ZERO(&writable);
@@ -167,11 +183,6 @@ int main(int argc, char **argv)
             if (!stopping && FD_ISSET(conns[i]->fd, &readable))
                 conn_read(&room, conns[i], deliver_before_drop);
         }
-        /* Every turn, everyone gets what they are owed: lines posted this turn leave in one
-         * send() per client, however many there were. */
-        for (size_t i = 0; i < nconns; i++)
-            conn_flush(&room, conns[i]);
-        close_finished();
     }
 
     for (size_t i = 0; i < nconns; i++)

@@ -16,7 +16,8 @@ static void usage(FILE *to, const char *program, const char *design)
         "\n"
         "  --port N          TCP port to listen on, 0 = any free port (default 5555)\n"
         "  --bind ADDR       IPv4 address to listen on (default 127.0.0.1)\n"
-        "  --replay N        history lines a newcomer gets, at most --backlog (default 20)\n"
+        "  --replay N        history lines a newcomer gets (default 20; never more than\n"
+        "                    the log keeps)\n"
         "  --backlog N       room lines kept in memory; bounds what an away user gets back\n"
         "                    and how far behind a client may fall (default 4096)\n"
         "  --max-clients N   connected clients allowed (default 1000)\n"
@@ -99,17 +100,13 @@ void options_parse(struct server_options *o, int argc, char **argv,
     }
     if (optind < argc)
         bad_usage(program, "unexpected argument '%s'", argv[optind]);
-    if (o->replay > o->backlog) {
-        fprintf(stderr, "%s: --replay (%zu) cannot exceed --backlog (%zu)\n",
-                program, o->replay, o->backlog);
-        exit(2);
-    }
 }
 
 struct room_config options_room_config(const struct server_options *o)
 {
     struct room_config config = {
         .backlog = o->backlog, .replay = o->replay, .max_clients = o->max_clients,
+        .sendq = o->sendq,
     };
     return config;
 }

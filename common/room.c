@@ -17,6 +17,7 @@ int room_init(struct room *room, const struct room_config *config)
     }
     room->max_clients = config->max_clients;
     room->replay = config->replay;
+    room->sendq = config->sendq;
     room->next_guest = 1;
     return 0;
 }
@@ -77,18 +78,31 @@ static bool must_keep_up(const struct member *m)
     return m->in_room && !m->away;
 }
 
-/* After the log dropped its oldest line: whoever needed it and had not taken it is too slow. */
+/* Output the member owes the network: taken but unsent, plus lines not taken yet. */
+static uint64_t unsent_output(const struct room *room, const struct member *m)
+{
+    uint64_t from = m->cursor > m->owed_from ? m->cursor : m->owed_from;
+    return m->unsent + roomlog_bytes_from(&room->log, from);
+}
+
+static bool over_sendq(const struct room *room, const struct member *m, size_t extra)
+{
+    return room->sendq > 0 && unsent_output(room, m) + extra > room->sendq;
+}
+
+/* After a post: whoever fell out of the log, or owes more than --sendq, is too slow. */
 static void cut_off_laggards(struct room *room)
 {
     uint64_t first = roomlog_first(&room->log);
 
     for (size_t i = 0; i < room->count; i++) {
         struct member *m = room->members[i];
-        if (m->cut_off || m->cursor >= first || m->cursor >= m->stop_at)
+        if (m->cut_off)
             continue;
-        if (must_keep_up(m))
-            room_cut_off(room, m);          /* posts its quit line: may recurse, once per member */
-        else if (m->quit) {
+        if (must_keep_up(m)) {
+            if (m->cursor < first || over_sendq(room, m, 0))
+                room_cut_off(room, m);      /* posts its quit line: may recurse, once per member */
+        } else if (m->quit && m->cursor < first && m->cursor < m->stop_at) {
             m->cut_off = true;              /* already said goodbye; just close it */
             m->stop_at = m->cursor;
             if (room->on_cut_off)
@@ -111,21 +125,21 @@ uint64_t room_post(struct room *room, const char *fmt, ...)
         n = sizeof line - 2;
     line[n++] = '\n';
 
-    uint64_t first_before = roomlog_first(&room->log);
     uint64_t number = roomlog_append(&room->log, line, (size_t)n);
-    if (roomlog_first(&room->log) != first_before)
-        cut_off_laggards(room);
+    cut_off_laggards(room);
     return number;
 }
 
 bool room_post_would_cut(const struct room *room)
 {
     const struct roomlog *log = &room->log;
-    if (roomlog_next(log) - roomlog_first(log) < log->capacity)
-        return false;                       /* not full: nothing will be dropped */
+    bool full = roomlog_next(log) - roomlog_first(log) == log->capacity;
+
     for (size_t i = 0; i < room->count; i++) {
         const struct member *m = room->members[i];
-        if (must_keep_up(m) && m->cursor <= roomlog_first(log))
+        if (!must_keep_up(m))
+            continue;
+        if ((full && m->cursor <= roomlog_first(log)) || over_sendq(room, m, CHAT_MAX_OUT_LINE))
             return true;
     }
     return false;
@@ -163,6 +177,7 @@ size_t room_take(struct room *room, struct member *m, struct outbuf *out)
         m->cursor++;
         taken++;
     }
+    m->unsent = outbuf_len(out);
     return taken;
 }
 

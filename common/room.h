@@ -30,12 +30,15 @@ struct member {
     bool cut_off;             /* dropped by the room as too slow: close the connection now */
     uint64_t cursor;          /* number of the next log line it has not taken */
     uint64_t stop_at;         /* it takes only lines below this (ROOM_NO_LIMIT: all) */
+    size_t unsent;            /* bytes taken but perhaps not yet sent (set by room_take) */
+    uint64_t owed_from;       /* --sendq counts pending lines from here on (see do_back) */
 };
 
 struct room_config {
     size_t backlog;           /* lines the log keeps (--backlog) */
     size_t replay;            /* history lines a newcomer gets (--replay) */
     size_t max_clients;       /* members attached at once (--max-clients) */
+    size_t sendq;             /* unsent bytes allowed per member (--sendq); 0: no limit */
 };
 
 struct room {
@@ -44,6 +47,7 @@ struct room {
     size_t count;
     size_t max_clients;
     size_t replay;
+    size_t sendq;
     unsigned next_guest;
     /* Called when the room drops a member as too slow, so that the variant can stop waiting
      * on that connection (e.g. shutdown() a socket another thread is blocked on). Optional. */
@@ -65,20 +69,23 @@ struct member *room_find_nick(const struct room *room, const char *nick, size_t 
 size_t room_online(const struct room *room);
 
 /* Format a room line (the format has no "\n"; it is added), log it and return its number.
- * When the log drops its oldest line, every member still in the room that had not taken it
- * and is not away is cut off as too slow. */
+ * Then every member still in the room and not away is cut off as too slow if it has fallen
+ * out of the log (the log dropped a line it had not taken) or if its unsent output (bytes
+ * taken but not sent, plus lines not yet taken) exceeds --sendq. */
 uint64_t room_post(struct room *room, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Would the next room_post drop a line that a present, non-away member has not taken yet?
- * A variant whose members take lines only now and then (chat-threaded polls) can use this to
- * give them a moment before a flood pushes them out of the log. */
+/* Could the next room_post cut off a present, non-away member that has simply not taken its
+ * lines yet (the log is full and it has not taken the oldest line, or one more line could
+ * take it past --sendq)? A variant whose members take lines only now and then can use this
+ * to let them catch up first, so that a burst is not mistaken for a slow reader. */
 bool room_post_would_cut(const struct room *room);
 
 /* Drop a member as too slow: it leaves the room with "* NICK has quit (too slow)". */
 void room_cut_off(struct room *room, struct member *m);
 
 /* Copy the member's pending room lines into out, oldest first, as many whole lines as fit;
- * advances its cursor and returns how many lines were taken. */
+ * advances its cursor, records outbuf_len(out) as its unsent bytes, and returns how many
+ * lines were taken. */
 size_t room_take(struct room *room, struct member *m, struct outbuf *out);
 
 /* Does the member have room lines waiting to be taken? */

@@ -10,6 +10,7 @@ int roomlog_init(struct roomlog *log, size_t capacity)
     log->slots = calloc(capacity, sizeof *log->slots);
     log->capacity = capacity;
     log->first = log->next = 0;
+    log->bytes = 0;
     return log->slots ? 0 : -1;
 }
 
@@ -32,6 +33,8 @@ uint64_t roomlog_append(struct roomlog *log, const char *text, size_t len)
     memcpy(copy, text, len);
     slot->text = copy;
     slot->len = len;
+    log->bytes += len;
+    slot->end = log->bytes;
     if (log->next - log->first == log->capacity)
         log->first++;
     return log->next++;
@@ -42,4 +45,10 @@ const struct logline *roomlog_get(const struct roomlog *log, uint64_t n)
     if (n < log->first || n >= log->next)
         return NULL;
     return &log->slots[n % log->capacity];
+}
+
+uint64_t roomlog_bytes_from(const struct roomlog *log, uint64_t n)
+{
+    const struct logline *line = roomlog_get(log, n);
+    return line ? log->bytes - (line->end - line->len) : 0;
 }

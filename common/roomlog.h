@@ -14,6 +14,7 @@
 struct logline {
     char *text;     /* the line as sent, ending in "\n" */
     size_t len;
+    uint64_t end;   /* bytes ever appended to the log, up to and including this line */
 };
 
 struct roomlog {
@@ -21,6 +22,7 @@ struct roomlog {
     size_t capacity;
     uint64_t first;         /* oldest line still kept */
     uint64_t next;          /* number the next appended line will get */
+    uint64_t bytes;         /* bytes ever appended */
 };
 
 /* Returns 0, or -1 if out of memory. */
@@ -33,6 +35,9 @@ uint64_t roomlog_append(struct roomlog *log, const char *text, size_t len);
 
 /* Line n, or NULL if it was dropped or does not exist yet. */
 const struct logline *roomlog_get(const struct roomlog *log, uint64_t n);
+
+/* Bytes in lines n, n+1, ... up to the newest; n must be kept (>= first) or be next. */
+uint64_t roomlog_bytes_from(const struct roomlog *log, uint64_t n);
 
 static inline uint64_t roomlog_first(const struct roomlog *log) { return log->first; }
 static inline uint64_t roomlog_next(const struct roomlog *log) { return log->next; }

@@ -140,13 +140,21 @@ static void do_back(struct room *room, struct member *m, const char *msg, size_t
     }
     uint64_t first = roomlog_first(&room->log);
     if (m->cursor < first) {
-        reply(room, m, out, "* %llu lines were dropped while you were away\n",
-              (unsigned long long)(first - m->cursor));
+        uint64_t dropped = first - m->cursor;
         m->cursor = first;
+        reply(room, m, out, "* %llu lines were dropped while you were away\n",
+              (unsigned long long)dropped);
+        if (m->cut_off)
+            return;             /* the notice did not fit: it has left the room */
     }
-    /* Held lines are now deliverable, and the back line is posted after them. */
+    /* Held lines are now deliverable, and the back line is posted after them. Take them
+     * first: with a full log, posting the back line drops the oldest held line, and a
+     * member that is no longer away would be cut off for not having taken it. */
     m->away = false;
     m->stop_at = ROOM_NO_LIMIT;
+    /* Held lines are bounded by --backlog, not --sendq: only what comes after them counts. */
+    m->owed_from = roomlog_next(&room->log);
+    room_take(room, m, out);
     post_with_message(room, m, "is back", msg, len);
 }
 
@@ -176,7 +184,8 @@ static void do_line(struct room *room, struct member *m, const char *line, size_
     case CMD_CHAT:
         if (m->away)
             do_back(room, m, "", 0, out);
-        room_post(room, "<%s> %.*s", m->nick, (int)cmd.arg_len, cmd.arg);
+        if (m->in_room)         /* the implicit /back may have cut it off */
+            room_post(room, "<%s> %.*s", m->nick, (int)cmd.arg_len, cmd.arg);
         break;
     case CMD_NICK:
         do_nick(room, m, cmd.arg, cmd.arg_len, out);
