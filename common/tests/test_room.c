@@ -46,6 +46,13 @@ static int finish(void **state)
     return 0;
 }
 
+/* Like start(), with a --sendq byte limit counted by the room. */
+static void start_with_sendq(size_t backlog, size_t sendq)
+{
+    start(backlog, 0, 4);
+    room.sendq = sendq;
+}
+
 /* Attach client i and put it in the room as session_join() does (without the join line). */
 static struct member *enter(size_t i, const char *nick)
 {
@@ -519,6 +526,95 @@ static void test_shutdown_for_away_member_who_lost_lines(void **state)
     expect_take(0, "* server is shutting down\n");
 }
 
+
+/* ---- --sendq: bytes taken but unsent, plus lines not yet taken ------------------------ */
+
+static void test_untaken_bytes_over_sendq_cut_off(void **state)
+{
+    (void)state;
+    start_with_sendq(100, 40);
+    struct member *a = enter(0, "a");
+    struct member *b = enter(1, "b");
+    room_post(&room, "0123456789");     /* 11 bytes each with the newline */
+    room_post(&room, "0123456789");
+    room_post(&room, "0123456789");
+    assert_false(b->cut_off);           /* 33 bytes owed */
+    take(0);
+    outbuf_consume(&clients[0].out, outbuf_len(&clients[0].out));     /* a sent them */
+    take(0);
+    room_post(&room, "0123456789");     /* b owes 44 > 40; a owes 11 */
+    assert_true(b->cut_off);
+    assert_false(a->cut_off);
+    expect_take(0, "0123456789\n* b has quit (too slow)\n");
+}
+
+static void test_taken_but_unsent_bytes_count(void **state)
+{
+    (void)state;
+    start_with_sendq(100, 40);
+    struct member *a = enter(0, "a");
+    room_post(&room, "0123456789");
+    room_post(&room, "0123456789");
+    room_post(&room, "0123456789");
+    take(0);                            /* 33 bytes in its buffer, not sent */
+    assert_int_equal(a->unsent, 33);
+    room_post(&room, "0123456789");     /* 33 + 11 > 40 */
+    assert_true(a->cut_off);
+}
+
+static void test_sent_bytes_stop_counting(void **state)
+{
+    (void)state;
+    start_with_sendq(100, 40);
+    struct member *a = enter(0, "a");
+    for (int i = 0; i < 10; i++) {
+        room_post(&room, "0123456789");
+        take(0);
+        outbuf_consume(&clients[0].out, outbuf_len(&clients[0].out));   /* "sent" */
+    }
+    take(0);
+    assert_false(a->cut_off);
+    assert_int_equal(a->unsent, 0);
+}
+
+static void test_post_would_cut_near_sendq(void **state)
+{
+    (void)state;
+    start_with_sendq(100, 2 * CHAT_MAX_OUT_LINE);
+    enter(0, "a");
+    assert_false(room_post_would_cut(&room));
+    room_post(&room, "%0*d", CHAT_MAX_LINE, 0);
+    assert_false(room_post_would_cut(&room));   /* 513 owed + a longest line still fits */
+    room_post(&room, "%0*d", CHAT_MAX_LINE, 0);
+    assert_true(room_post_would_cut(&room));
+    take(0);
+    outbuf_consume(&clients[0].out, outbuf_len(&clients[0].out));
+    take(0);
+    assert_false(room_post_would_cut(&room));
+}
+
+static void test_held_lines_do_not_count_after_back(void **state)
+{
+    (void)state;
+    start_with_sendq(100, 40);
+    struct member *a = enter(0, "a");
+    go_away(a);
+    for (int i = 0; i < 10; i++)
+        room_post(&room, "0123456789"); /* 110 bytes held: away members are never cut */
+    assert_false(a->cut_off);
+    /* /back as session.c does it: what was held is owed, but only later lines count. */
+    a->away = false;
+    a->stop_at = ROOM_NO_LIMIT;
+    a->owed_from = roomlog_next(&room.log);
+    room_post(&room, "* a is back");
+    assert_false(a->cut_off);
+    room_post(&room, "0123456789");
+    room_post(&room, "0123456789");
+    assert_false(a->cut_off);           /* 12 + 22 bytes after the held ones */
+    room_post(&room, "0123456789");
+    assert_true(a->cut_off);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_teardown(name, finish)
@@ -546,6 +642,11 @@ int main(void)
         T(test_cut_off_without_hook),
         T(test_shutdown_reaches_everyone),
         T(test_shutdown_for_away_member_who_lost_lines),
+        T(test_untaken_bytes_over_sendq_cut_off),
+        T(test_taken_but_unsent_bytes_count),
+        T(test_sent_bytes_stop_counting),
+        T(test_post_would_cut_near_sendq),
+        T(test_held_lines_do_not_count_after_back),
     };
     return cmocka_run_group_tests_name("room", tests, NULL, NULL);
 }
