@@ -54,7 +54,6 @@ $(CORE_LIB): $(call objs,common)
 	@rm -f $@
 	ar rcs $@ $^
 
-LIBS_client := -ledit
 LIBS_loadgen := -lm
 
 define program_rule
@@ -116,7 +115,7 @@ client-tests: all
 
 .PHONY: deps
 deps:
-	@tools/ensure-packages libcmocka-dev python3 libedit-dev
+	@tools/ensure-packages libcmocka-dev python3
 
 .PHONY: test
 test: deps

@@ -20,8 +20,10 @@ size_t utf8_char_length(const unsigned char *s, size_t n)
     if (n == 0)
         return 0;
     size_t len = utf8_char_expected_length(s[0]);
-    if (len <= 1 || n < len)
-        return len == 1 ? 1 : 0;
+    if (len == 1)
+        return 1;
+    if (len == 0 || n < len)
+        return 0;
 
     /* The second byte's range is narrower for a few first bytes. */
     unsigned char lo = 0x80, hi = 0xBF;
