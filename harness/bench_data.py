@@ -1,0 +1,98 @@
+"""bench_data - looking things up in the rows of data.csv (all values are text there)."""
+
+import math
+
+
+def num(row, key):
+    """The field as a float, or None when empty or not a number."""
+    if row is None:
+        return None
+    try:
+        value = float(row.get(key, ""))
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def ok_rows(rows, variant=None, kind=None, clients=None):
+    out = []
+    for r in rows:
+        if r.get("status") != "ok":
+            continue
+        if variant is not None and r["variant"] != variant:
+            continue
+        if kind is not None and r["kind"] != kind:
+            continue
+        if clients is not None and int(float(r["clients"])) != clients:
+            continue
+        out.append(r)
+    return out
+
+
+def find(rows, variant, kind, clients, rate=None, timeout_ms=None):
+    """The completed run matching exactly, or None."""
+    for r in ok_rows(rows, variant, kind, clients):
+        if rate is not None and num(r, "rate") != float(rate):
+            continue
+        if timeout_ms is not None and num(r, "timeout_ms") != float(timeout_ms):
+            continue
+        return r
+    return None
+
+
+def unsaturated(row):
+    return row is not None and row.get("saturated") in ("0", 0)
+
+
+def series(rows, variant, clients, key, only_unsaturated=True):
+    """[(rate, value)] of load runs, rate ascending."""
+    points = []
+    for r in ok_rows(rows, variant, "load", clients):
+        if only_unsaturated and not unsaturated(r):
+            continue
+        v = num(r, key)
+        if v is not None:
+            points.append((num(r, "rate"), v))
+    return sorted(points)
+
+
+def variants_in(rows):
+    order = ["async", "threaded", "hybrid"]
+    present = {r["variant"] for r in rows}
+    return [v for v in order if v in present]
+
+
+def load_clients(rows):
+    return sorted({int(float(r["clients"])) for r in ok_rows(rows, kind="load")})
+
+
+def crossing(a, b):
+    """Where two curves [(x, y)] cross, comparing them at the x values both have.
+
+    Returns (x, which_was_cheaper_before) for the first sign change of log(ya / yb),
+    interpolated in log-log space, or None when they do not cross in the common range."""
+    common = sorted(set(x for x, _ in a) & set(x for x, _ in b))
+    ya, yb = dict(a), dict(b)
+    prev = None
+    for x in common:
+        if ya[x] <= 0 or yb[x] <= 0:
+            continue
+        d = math.log(ya[x] / yb[x])
+        if prev is not None and (prev[1] < 0) != (d < 0) and d != 0:
+            x0, d0 = prev
+            t = d0 / (d0 - d)
+            xc = math.exp(math.log(x0) + t * (math.log(x) - math.log(x0)))
+            return xc, ("first" if d0 < 0 else "second")
+        prev = (x, d)
+    return None
+
+
+def fmt(value, digits=3):
+    """A number for prose: 3 significant digits, no exponent for ordinary sizes."""
+    if value is None:
+        return "n/a"
+    if value == 0:
+        return "0"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"

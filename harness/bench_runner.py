@@ -1,0 +1,119 @@
+"""bench_runner - one benchmark run: a fresh server, one chat-loadgen run against it, and
+the server stopped again. Returns the loadgen's record plus what the harness knows.
+
+The server and the load generator are pinned to different CPUs (when there are two), so
+neither steals the other's time and the server's CPU accounting is its own.
+"""
+
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import tempfile
+import time
+
+LISTENING_RE = re.compile(rb"listening on [^:\s]+:(\d+)")
+START_TIMEOUT_S = 5.0
+STOP_TIMEOUT_S = 10.0
+# Room for every client with margin; fds start near 5, so 1000 clients fit under FD_SETSIZE.
+MAX_CLIENTS = 1100
+# Enough room lines that 1000 clients joining and renaming (2000 lines) and a few seconds of
+# a lagging reader never cut anyone off as "too slow".
+BACKLOG = 16384
+
+
+def _pin(cpu):
+    if cpu is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+class RunFailed(Exception):
+    pass
+
+
+def _start_server(binary, timeout_ms, cpu, stderr_file):
+    args = [binary, "--port", "0", "--quiet", "--max-clients", str(MAX_CLIENTS),
+            "--backlog", str(BACKLOG)]
+    if timeout_ms:
+        args += ["--timeout-ms", str(timeout_ms)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr_file,
+                            stdin=subprocess.DEVNULL, preexec_fn=_pin(cpu))
+    deadline = time.monotonic() + START_TIMEOUT_S
+    seen = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+            m = LISTENING_RE.search(seen)
+            if m:
+                return proc, int(m.group(1))
+        if proc.poll() is not None:
+            break
+    _stop_server(proc)
+    raise RunFailed(f"{binary} did not print 'listening on HOST:PORT' within "
+                    f"{START_TIMEOUT_S:g} s (got {seen[:200]!r})")
+
+
+def _stop_server(proc):
+    """SIGTERM, then SIGKILL if it does not exit in time. Returns the exit status text."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=STOP_TIMEOUT_S)
+            return "killed (no exit within 10 s of SIGTERM)"
+    if proc.stdout:
+        proc.stdout.close()
+    rc = proc.returncode
+    if rc < 0:
+        return f"signal {signal.Signals(-rc).name}"
+    return str(rc)
+
+
+def execute(run, server_bin, loadgen_bin, cpus):
+    """Do one run; returns a dict (the loadgen record + harness fields). Never raises for a
+    failed run: the row then has status 'failed: ...'."""
+    server_cpu, loadgen_cpu = cpus if cpus else (None, None)
+    row = {"variant": run.variant, "kind": run.kind, "timeout_ms": run.timeout_ms or "",
+           "clients": run.clients, "rate": run.rate, "status": "ok", "server_exit": ""}
+    with tempfile.TemporaryFile() as server_err:
+        try:
+            proc, port = _start_server(server_bin, run.timeout_ms, server_cpu, server_err)
+        except (RunFailed, OSError) as e:
+            row["status"] = f"failed: {e}"
+            return row
+        cmd = [loadgen_bin, "--port", str(port), "--server-pid", str(proc.pid),
+               "--clients", str(run.clients), "--rate", f"{run.rate:g}",
+               "--warmup", f"{run.warmup_s:g}", "--duration", f"{run.duration_s:g}",
+               "--drain", f"{run.drain_s:g}", "--join-timeout", "30",
+               "--label", f"{run.variant}-{run.kind}"]
+        limit = run.warmup_s + run.duration_s + run.drain_s + 30 + 15
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
+                                 stdin=subprocess.DEVNULL, preexec_fn=_pin(loadgen_cpu))
+            if out.returncode == 0:
+                row.update(json.loads(out.stdout))
+            else:
+                row["status"] = f"failed: loadgen exit {out.returncode}: {out.stderr.strip()}"
+        except subprocess.TimeoutExpired:
+            row["status"] = f"failed: loadgen did not finish within {limit:g} s"
+        except (OSError, ValueError) as e:
+            row["status"] = f"failed: {e}"
+        alive_at_end = proc.poll() is None
+        row["server_exit"] = _stop_server(proc)
+        if not alive_at_end:
+            row["status"] = f"failed: server died during the run ({row['server_exit']})"
+        server_err.seek(0)
+        err = server_err.read().decode(errors="replace").strip()
+        if err and row["status"] != "ok":
+            row["status"] += f" / server stderr: {err[-300:]}"
+    row.pop("label", None)
+    return row
