@@ -164,10 +164,14 @@ int main(int argc, char **argv)
             timeout = &tv;
         }
         if (select(maxfd + 1, &readable, &writable, NULL, timeout) < 0) {
-            if (errno == EINTR)
-                continue;
-            log_line("select failed: %s", strerror(errno));
-            return 1;
+            if (errno != EINTR) {
+                log_line("select failed: %s", strerror(errno));
+                return 1;
+            }
+            FD_ZERO(&readable);
+            FD_ZERO(&writable);
+            if (!stopping && server_stop_requested(&s))
+                FD_SET(s.stop_fd, &readable);
         }
 
         if (!stopping && FD_ISSET(s.stop_fd, &readable)) {

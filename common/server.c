@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,4 +61,10 @@ void server_start(struct server_start *s, int argc, char **argv,
     }
     printf("listening on %s:%d\n", s->options.bind, port);
     fflush(stdout);
+}
+
+bool server_stop_requested(const struct server_start *s)
+{
+    struct pollfd p = { .fd = s->stop_fd, .events = POLLIN };
+    return poll(&p, 1, 0) == 1;
 }

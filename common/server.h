@@ -6,6 +6,8 @@
 #ifndef CHAT_SERVER_H
 #define CHAT_SERVER_H
 
+#include <stdbool.h>
+
 #include "options.h"
 
 struct server_start {
@@ -17,5 +19,10 @@ struct server_start {
 /* Exits with status 2 on a bad command line and 1 when it cannot listen. */
 void server_start(struct server_start *s, int argc, char **argv,
                   const char *program, const char *design);
+
+/* Has SIGINT or SIGTERM arrived? Never blocks. Call it when select() fails with EINTR:
+ * ThreadSanitizer delivers a signal only at the next libc call it intercepts, and select()
+ * is not one of them, so the stop byte may appear only now. */
+bool server_stop_requested(const struct server_start *s);
 
 #endif
