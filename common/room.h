@@ -85,7 +85,9 @@ void room_cut_off(struct room *room, struct member *m);
 
 /* Copy the member's pending room lines into out, oldest first, as many whole lines as fit;
  * advances its cursor, records outbuf_len(out) as its unsent bytes, and returns how many
- * lines were taken. */
+ * lines were taken. That record is the room's only news of what was sent: a variant that
+ * sends outside its lock calls room_take again (under the lock) after sending, or the
+ * bytes it sent keep counting against --sendq. */
 size_t room_take(struct room *room, struct member *m, struct outbuf *out);
 
 /* Does the member have room lines waiting to be taken? */
