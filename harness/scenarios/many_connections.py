@@ -1,0 +1,70 @@
+"""1100 connections with --max-clients 2000 (PROTOCOL.md, --max-clients):
+
+    connected clients allowed (the select() designs also refuse any fd >= FD_SETSIZE)
+
+select() cannot watch a descriptor >= FD_SETSIZE (1024), so chat-async and chat-hybrid must
+refuse those connections cleanly with "! server full (max N users)" and close them (any N is
+accepted here); chat-threaded may accept all 1100. Either way every connection gets either the
+welcome or the full line, and the server still works afterwards.
+
+Connections are opened in batches, each connection's first line is read before the next batch,
+so the listen queue never overflows.
+"""
+
+import re
+
+from chatdriver import WELCOME_RE, ScenarioFailure
+
+NAME = "many_connections_1100"
+TAGS = []
+TIME_LIMIT = 120
+
+TOTAL = 1100
+BATCH = 50
+FULL_RE = re.compile(r"! server full \(max \d+ users\)")
+QUIT_RE = re.compile(r"\* guest\d+ has quit \(connection closed\)")
+
+
+def run(server_binary, ctx):
+    srv = ctx.start_server(["--max-clients", "2000"])
+    accepted, refused = [], []
+    for start in range(0, TOTAL, BATCH):
+        batch = [ctx.client(srv, "conn%d" % (start + i + 1))
+                 for i in range(min(BATCH, TOTAL - start))]
+        for c in batch:
+            line = c._next_for("the welcome or '! server full (max N users)'", 10)
+            if WELCOME_RE.fullmatch(line):
+                accepted.append(c)
+            elif FULL_RE.fullmatch(line):
+                refused.append(c)
+            else:
+                raise ScenarioFailure("%s: expected the welcome or '! server full (max N "
+                                      "users)' as the first line, got %r" % (c.name, line))
+        for c in refused[-BATCH:]:
+            if c.sock is not None:
+                c.expect_closed(10)
+                c.close()
+    if not accepted:
+        raise ScenarioFailure("no connection was accepted")
+    # Everybody leaves: half close politely, half reset.
+    for i, c in enumerate(accepted):
+        if i % 2:
+            c.reset()
+        else:
+            c.close()
+
+    # The server still works: a newcomer joins and chats (quit lines of the others may still
+    # be arriving in between).
+    new = ctx.client(srv, "newcomer")
+    nick = new.join(timeout=30)
+    new.send("still alive")
+    skipped, _ = new.read_until(lambda l: l == "<%s> still alive" % nick, timeout=60,
+                                max_lines=TOTAL + 10, what="its own '<%s> still alive'" % nick)
+    for l in skipped:
+        if not QUIT_RE.fullmatch(l):
+            raise ScenarioFailure("newcomer: expected only quit lines before its own chat line, "
+                                  "got %r" % l)
+    new.send("/quit")
+    new.read_until(lambda l: l == "* %s has quit" % nick, timeout=30, max_lines=TOTAL + 10,
+                   what="its own quit line")
+    new.expect_closed()
