@@ -68,16 +68,3 @@ bool server_stop_requested(const struct server_start *s)
     struct pollfd p = { .fd = s->stop_fd, .events = POLLIN };
     return poll(&p, 1, 0) == 1;
 }
-
-int server_thread_create(pthread_t *thread, const pthread_attr_t *attr,
-                         void *(*start)(void *), void *arg)
-{
-    sigset_t stop_signals, old;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, &old);    /* the new thread inherits the mask */
-    int err = pthread_create(thread, attr, start, arg);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return err;
-}

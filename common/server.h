@@ -6,7 +6,6 @@
 #ifndef CHAT_SERVER_H
 #define CHAT_SERVER_H
 
-#include <pthread.h>
 #include <stdbool.h>
 
 #include "options.h"
@@ -26,11 +25,5 @@ void server_start(struct server_start *s, int argc, char **argv,
  * is not one of them, so the stop byte may appear only now. */
 bool server_stop_requested(const struct server_start *s);
 
-/* pthread_create() for a worker thread that must never receive SIGINT/SIGTERM: the new
- * thread starts with them blocked, so the signal always goes to the thread that watches the
- * stop pipe (a worker asleep on a condition variable might otherwise take it, and a
- * sanitizer that runs handlers late would run it only when that worker wakes). */
-int server_thread_create(pthread_t *thread, const pthread_attr_t *attr,
-                         void *(*start)(void *), void *arg);
 
 #endif

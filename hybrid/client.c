@@ -12,7 +12,6 @@
 
 #include "client_thread.h"
 #include "log.h"
-#include "server.h"
 #include "session.h"
 
 static struct client *client_new(struct board *board, int fd, const char *peer,
@@ -56,7 +55,7 @@ static bool start_thread(struct client *c)
     pthread_attr_setstacksize(&attr, CLIENT_STACK_SIZE);
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &saved);
-    int rc = server_thread_create(&c->thread, &attr, client_thread_main, c);
+    int rc = pthread_create(&c->thread, &attr, client_thread_main, c);
     pthread_sigmask(SIG_SETMASK, &saved, NULL);
     pthread_attr_destroy(&attr);
     if (rc != 0)
