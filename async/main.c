@@ -154,7 +154,7 @@ int main(int argc, char **argv)
                 maxfd = c->fd;
         }
 
-        struct timeval tv, *timeout = NULL;
+        struct timeval tv, *timeout = server_idle_timeout(&tv);
         if (stopping) {
             long long left = deadline - now_ms();
             if (nconns == 0 || left <= 0)
@@ -163,14 +163,15 @@ int main(int argc, char **argv)
             tv.tv_usec = (left % 1000) * 1000;
             timeout = &tv;
         }
-        if (select(maxfd + 1, &readable, &writable, NULL, timeout) < 0) {
-            if (errno != EINTR) {
-                log_line("select failed: %s", strerror(errno));
-                return 1;
-            }
+        int ready = select(maxfd + 1, &readable, &writable, NULL, timeout);
+        if (ready < 0 && errno != EINTR) {
+            log_line("select failed: %s", strerror(errno));
+            return 1;
+        }
+        if (ready <= 0) {                   /* interrupted or timed out */
             FD_ZERO(&readable);
             FD_ZERO(&writable);
-            if (!stopping && server_stop_requested(&s))
+            if (!stopping && server_stop_requested(s.stop_fd))
                 FD_SET(s.stop_fd, &readable);
         }
 

@@ -7,6 +7,7 @@
 #define CHAT_SERVER_H
 
 #include <stdbool.h>
+#include <sys/time.h>
 
 #include "options.h"
 
@@ -20,10 +21,16 @@ struct server_start {
 void server_start(struct server_start *s, int argc, char **argv,
                   const char *program, const char *design);
 
-/* Has SIGINT or SIGTERM arrived? Never blocks. Call it when select() fails with EINTR:
- * ThreadSanitizer delivers a signal only at the next libc call it intercepts, and select()
- * is not one of them, so the stop byte may appear only now. */
-bool server_stop_requested(const struct server_start *s);
+/* Has SIGINT or SIGTERM arrived (is stop_fd readable)? Never blocks. Call it whenever
+ * select() returns without the stop pipe readable (EINTR or timeout): ThreadSanitizer runs a
+ * signal handler only at the next libc call it intercepts, which select() is not, so the
+ * stop byte may appear only now. */
+bool server_stop_requested(int stop_fd);
+
+/* The timeout for a select() that would otherwise wait forever: NULL (forever) in a normal
+ * build. Under ThreadSanitizer, one second, because a signal that arrives just before
+ * select() has its handler run only when select() returns (see above). */
+struct timeval *server_idle_timeout(struct timeval *tv);
 
 
 #endif

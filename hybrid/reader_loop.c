@@ -17,6 +17,7 @@
 #include "client.h"
 #include "log.h"
 #include "net.h"
+#include "server.h"
 
 #define ACCEPTS_PER_TURN 64
 #define SHUTDOWN_GRACE_MS 2000
@@ -179,7 +180,7 @@ int reader_loop_run(struct board *board, struct reader_setup *setup)
     for (;;) {
         fd_set readable;
         int maxfd = -1;
-        struct timeval tv, *timeout = NULL;
+        struct timeval tv, *timeout = server_idle_timeout(&tv);
 
         FD_ZERO(&readable);
         watch(setup->wake_fd, &readable, &maxfd);
@@ -197,18 +198,21 @@ int reader_loop_run(struct board *board, struct reader_setup *setup)
                 watch(setup->listen_fd, &readable, &maxfd);
         }
 
-        if (select(maxfd + 1, &readable, NULL, NULL, timeout) < 0) {
-            if (errno == EINTR) {
-                /* The handler wrote to the stop pipe: the next select() sees it. (Under
-                 * ThreadSanitizer the handler runs late, at the next libc call that the
-                 * sanitizer intercepts, and GCC's does not intercept select(): read() on the
-                 * wake pipe is one, so the stop byte is there before we sleep again.) */
-                drain(setup->wake_fd);
-                continue;
-            }
+        int ready = select(maxfd + 1, &readable, NULL, NULL, timeout);
+        if (ready < 0 && errno != EINTR) {
             log_line("select failed: %s", strerror(errno));
             status = 1;
             break;
+        }
+        if (ready <= 0) {
+            /* Interrupted or timed out. The stop byte may only be written now (see
+             * server_stop_requested): look before sleeping again. */
+            if (!stopping && server_stop_requested(setup->stop_fd)) {
+                begin_shutdown(&r);
+                stopping = true;
+                deadline = now_ms() + SHUTDOWN_GRACE_MS;
+            }
+            continue;
         }
 
         if (FD_ISSET(setup->wake_fd, &readable))
