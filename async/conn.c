@@ -34,19 +34,20 @@ struct conn *conn_open(struct room *room, int fd, const char *peer, size_t sendq
 
 /* The peer is gone. Say so in the room right away, in this same turn, so that the quit line
  * goes out with everything else at the end of the turn. */
-static void mark_broken(struct room *room, struct conn *c)
+static void mark_broken(struct room *room, struct conn *c, before_post_fn *before_post)
 {
     c->broken = true;
+    before_post();
     session_disconnect(room, &c->member);
 }
 
-void conn_read(struct room *room, struct conn *c, void (*before_each_line)(void))
+void conn_read(struct room *room, struct conn *c, before_post_fn *before_post)
 {
     char buf[READ_CHUNK];
     ssize_t n = recv(c->fd, buf, sizeof buf, 0);
 
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        mark_broken(room, c);
+        mark_broken(room, c, before_post);
         return;
     }
     const char *p = buf;
@@ -55,12 +56,12 @@ void conn_read(struct room *room, struct conn *c, void (*before_each_line)(void)
     size_t len;
     enum frame_kind kind;
     while ((kind = framer_next(&c->framer, &p, &left, &line, &len)) != FRAME_NONE) {
-        before_each_line();
+        before_post();
         session_input(room, &c->member, kind, line, len, &c->out);
     }
 }
 
-void conn_flush(struct room *room, struct conn *c)
+void conn_flush(struct room *room, struct conn *c, before_post_fn *before_post)
 {
     if (c->broken || c->member.cut_off)
         return;
@@ -72,7 +73,7 @@ void conn_flush(struct room *room, struct conn *c)
             if (errno == EINTR)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
-                mark_broken(room, c);
+                mark_broken(room, c, before_post);
             return;                     /* kernel buffer full: select() tells us when to retry */
         }
         outbuf_consume(&c->out, (size_t)n);

@@ -25,12 +25,16 @@ struct conn {
 /* A new, already attached and joined connection; NULL if out of memory. */
 struct conn *conn_open(struct room *room, int fd, const char *peer, size_t sendq);
 
+/* Called before anything that may post a room line (see deliver_before_drop in main.c). */
+typedef void before_post_fn(void);
+
 /* Read once (at most one buffer: a flooding client gets no more than its share of a turn)
  * and apply every complete line. Marks the connection broken on EOF or error. */
-void conn_read(struct room *room, struct conn *c, void (*before_each_line)(void));
+void conn_read(struct room *room, struct conn *c, before_post_fn *before_post);
 
-/* Take pending room lines into the output buffer and write as much as the kernel accepts. */
-void conn_flush(struct room *room, struct conn *c);
+/* Take pending room lines into the output buffer and write as much as the kernel accepts.
+ * Marks the connection broken on a write error. */
+void conn_flush(struct room *room, struct conn *c, before_post_fn *before_post);
 
 /* Should the connection be closed now? */
 bool conn_finished(const struct conn *c);

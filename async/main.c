@@ -67,6 +67,7 @@ static void accept_clients(int listen_fd)
             refuse(fd);
             continue;
         }
+        deliver_before_drop();              /* the join line is a post too */
         struct conn *c = conn_open(&room, fd, peer, sendq);
         if (!c) {
             refuse(fd);
@@ -97,7 +98,7 @@ static void deliver_and_close(void)
     do {
         posted = roomlog_next(&room.log);
         for (size_t i = 0; i < nconns; i++)
-            conn_flush(&room, conns[i]);
+            conn_flush(&room, conns[i], deliver_before_drop);
         close_finished();
     } while (roomlog_next(&room.log) != posted);
 }

@@ -106,3 +106,11 @@ bool board_make_room(struct board *b, struct member *self, struct outbuf *out)
     }
     return true;
 }
+
+bool board_post_would_cut(struct board *b)
+{
+    board_lock(b);
+    bool would_cut = room_post_would_cut(&b->room);
+    board_unlock(b);
+    return would_cut;
+}

@@ -61,4 +61,7 @@ size_t board_take(struct board *b, struct member *m, struct outbuf *out);
  * and let the post go ahead and cut off whoever is still stuck. */
 bool board_make_room(struct board *b, struct member *self, struct outbuf *out);
 
+/* room_post_would_cut(), with the board locked just for the question. */
+bool board_post_would_cut(struct board *b);
+
 #endif

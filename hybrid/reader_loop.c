@@ -41,19 +41,25 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* When the room is full but some clients have closed their connection, their slots will be
- * free as soon as their threads have left the room: newcomers then wait in the kernel's
- * listen queue instead of being refused, for as long as somebody leaves at least every
- * ADMIT_WAIT_MS. (A thread stuck in a send to a client that closed only half its connection
- * could otherwise hold them back for good.) */
+/* Newcomers wait in the kernel's listen queue, for a bounded time, in two cases:
+ * - The room is full but some clients have closed their connection: their slots will be free
+ *   as soon as their threads have left the room. They wait for as long as somebody leaves at
+ *   least every ADMIT_WAIT_MS. (A thread stuck in a send to a client that closed only half
+ *   its connection could otherwise hold them back for good.)
+ * - A join line posted now would cut off a reader that simply has not taken its lines yet
+ *   (a burst with a small --backlog or --sendq). The join waits up to BOARD_CATCH_UP_MS, as
+ *   a chat line does in board_make_room(); whoever is still behind then is too slow. */
 static bool holding_newcomers(struct reader *r, long long now)
 {
-    if (r->count < r->capacity || r->leaving == 0) {
+    bool slots_freeing = r->count >= r->capacity && r->leaving > 0;
+    bool readers_behind = !slots_freeing && board_post_would_cut(r->board);
+
+    if (!slots_freeing && !readers_behind) {
         r->hold_until = 0;
         return false;
     }
     if (r->hold_until == 0)
-        r->hold_until = now + ADMIT_WAIT_MS;
+        r->hold_until = now + (slots_freeing ? ADMIT_WAIT_MS : BOARD_CATCH_UP_MS);
     return now < r->hold_until;
 }
 
