@@ -75,19 +75,45 @@ size_t room_online(const struct room *room)
  * may be dropped; /back reports how many.) */
 static bool must_keep_up(const struct member *m)
 {
+    /* BRB-SOLUTION-BEGIN: an away member does not have to keep up: it is never cut off as
+     * too slow, neither for falling out of the log nor for --sendq (its held lines are
+     * bounded by the log, and /back reports what was dropped). Return true only for a
+     * member that is in the room and not away. */
     return m->in_room && !m->away;
+    /* BRB-SOLUTION-ELSE
+    return m->in_room;
+    BRB-SOLUTION-END */
 }
 
 /* Output the member owes the network: taken but unsent, plus lines not taken yet. */
 static uint64_t unsent_output(const struct room *room, const struct member *m)
 {
-    uint64_t from = m->cursor > m->owed_from ? m->cursor : m->owed_from;
-    return m->unsent + roomlog_bytes_from(&room->log, from);
+    return m->unsent + roomlog_bytes_from(&room->log, m->cursor);
 }
 
+/* Held lines flushed after /back do not count: flush_bytes is still owed from them. */
 static bool over_sendq(const struct room *room, const struct member *m, size_t extra)
 {
-    return room->sendq > 0 && unsent_output(room, m) + extra > room->sendq;
+    return room->sendq > 0 && unsent_output(room, m) + extra > room->sendq + m->flush_bytes;
+}
+
+void room_end_hold(struct room *room, struct member *m)
+{
+    m->away = false;
+    m->stop_at = ROOM_NO_LIMIT;
+    m->flush_end = roomlog_next(&room->log);
+    m->flush_bytes = roomlog_bytes_from(&room->log, m->cursor);
+}
+
+/* After a take: of the held lines, at most those not taken plus what is unsent remain. */
+static void shrink_flush_allowance(const struct room *room, struct member *m)
+{
+    uint64_t left = m->unsent;
+    if (m->cursor < m->flush_end)
+        left += roomlog_bytes_from(&room->log, m->cursor) -
+                roomlog_bytes_from(&room->log, m->flush_end);
+    if (left < m->flush_bytes)
+        m->flush_bytes = left;
 }
 
 /* After a post: whoever fell out of the log, or owes more than --sendq, is too slow. */
@@ -178,6 +204,8 @@ size_t room_take(struct room *room, struct member *m, struct outbuf *out)
         taken++;
     }
     m->unsent = outbuf_len(out);
+    if (m->flush_bytes > 0)
+        shrink_flush_allowance(room, m);
     return taken;
 }
 
@@ -199,9 +227,17 @@ void room_shutdown(struct room *room)
         struct member *m = room->members[i];
         if (m->cut_off || m->quit)
             continue;
+        /* BRB-SOLUTION-BEGIN: an away member gets the notice too, but none of its held
+         * lines: move its cursor straight to the notice, as for a member whose next line was
+         * dropped, and end its away state. */
         if (m->away || m->cursor < roomlog_first(&room->log))
             m->cursor = notice;
         m->away = false;
+        /* BRB-SOLUTION-ELSE
+        if (m->cursor < roomlog_first(&room->log))
+            m->cursor = notice;
+        BRB-SOLUTION-END */
+        m->in_room = false;             /* nobody quits after the server has */
         m->quit = true;
         m->stop_at = notice + 1;
     }

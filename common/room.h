@@ -31,7 +31,8 @@ struct member {
     uint64_t cursor;          /* number of the next log line it has not taken */
     uint64_t stop_at;         /* it takes only lines below this (ROOM_NO_LIMIT: all) */
     size_t unsent;            /* bytes taken but perhaps not yet sent (set by room_take) */
-    uint64_t owed_from;       /* --sendq counts pending lines from here on (see do_back) */
+    uint64_t flush_end;       /* after /back: lines below this were held (room_end_hold) */
+    uint64_t flush_bytes;     /* at most this many bytes of held lines are still unsent */
 };
 
 struct room_config {
@@ -79,6 +80,11 @@ uint64_t room_post(struct room *room, const char *fmt, ...) __attribute__((forma
  * take it past --sendq)? A variant whose members take lines only now and then can use this
  * to let them catch up first, so that a burst is not mistaken for a slow reader. */
 bool room_post_would_cut(const struct room *room);
+
+/* End a member's away hold (for /back): the held lines become deliverable. They are bounded
+ * by --backlog, not --sendq, so until they are sent --sendq allows their bytes on top of
+ * its limit. */
+void room_end_hold(struct room *room, struct member *m);
 
 /* Drop a member as too slow: it leaves the room with "* NICK has quit (too slow)". */
 void room_cut_off(struct room *room, struct member *m);

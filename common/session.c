@@ -99,8 +99,13 @@ static void do_who(struct room *room, struct member *m, struct outbuf *out)
         const struct member *who = room->members[i];
         if (!who->in_room)
             continue;
-        int n = snprintf(piece, sizeof piece, "%s%s%s", sep, who->nick,
-                         who->away ? " (away)" : "");
+        const char *status = "";
+        /* BRB-SOLUTION-BEGIN: /who marks a user who is away: "* 3 users online: A, B (away),
+         * C". Set status to " (away)" when that member is away. */
+        if (who->away)
+            status = " (away)";
+        /* BRB-SOLUTION-END */
+        int n = snprintf(piece, sizeof piece, "%s%s%s", sep, who->nick, status);
         ok = outbuf_append(out, piece, (size_t)n);
         sep = ", ";
     }
@@ -121,6 +126,12 @@ static void post_with_message(struct room *room, struct member *m, const char *v
 static void do_brb(struct room *room, struct member *m, const char *msg, size_t len,
                    struct outbuf *out)
 {
+    /* BRB-SOLUTION-BEGIN: /brb [MESSAGE] (PROTOCOL.md, "Commands"). A member that is already
+     * away gets the direct reply "! you are already away", and nothing else happens.
+     * Otherwise post the away line ("* NICK is away" or "* NICK is away (MESSAGE)":
+     * post_with_message() writes both), then hold every room line after it: mark the member
+     * away and set its stop_at (room.h) so that room_take() gives it nothing past its own
+     * away line. */
     if (m->away) {
         reply(room, m, out, "! you are already away\n");
         return;
@@ -129,11 +140,28 @@ static void do_brb(struct room *room, struct member *m, const char *msg, size_t 
     /* The away line itself still reaches the member; everything after it is held. */
     m->away = true;
     m->stop_at = roomlog_next(&room->log);
+    /* BRB-SOLUTION-ELSE
+    (void)msg;
+    (void)len;
+    reply(room, m, out, "! /brb is not implemented yet\n");
+    BRB-SOLUTION-END */
 }
 
 static void do_back(struct room *room, struct member *m, const char *msg, size_t len,
                     struct outbuf *out)
 {
+    /* BRB-SOLUTION-BEGIN: /back [MESSAGE] (PROTOCOL.md, "Commands"). A member that is not
+     * away gets the direct reply "! you are not away". Otherwise:
+     *  1. if the log dropped lines the member had not taken (its cursor is below
+     *     roomlog_first()), move the cursor up to the oldest line still kept and reply
+     *     "* N lines were dropped while you were away" (if that reply does not fit, the
+     *     member has been cut off: stop there);
+     *  2. end the hold with room_end_hold() (room.h): the held lines become deliverable,
+     *     and --sendq does not count them against it;
+     *  3. take the held lines into out now, with room_take(): with a full log, posting the
+     *     back line drops the oldest line, and the member must not lose it (or be cut off as
+     *     too slow for not having taken it);
+     *  4. post the back line: "* NICK is back" or "* NICK is back (MESSAGE)". */
     if (!m->away) {
         reply(room, m, out, "! you are not away\n");
         return;
@@ -150,12 +178,14 @@ static void do_back(struct room *room, struct member *m, const char *msg, size_t
     /* Held lines are now deliverable, and the back line is posted after them. Take them
      * first: with a full log, posting the back line drops the oldest held line, and a
      * member that is no longer away would be cut off for not having taken it. */
-    m->away = false;
-    m->stop_at = ROOM_NO_LIMIT;
-    /* Held lines are bounded by --backlog, not --sendq: only what comes after them counts. */
-    m->owed_from = roomlog_next(&room->log);
+    room_end_hold(room, m);
     room_take(room, m, out);
     post_with_message(room, m, "is back", msg, len);
+    /* BRB-SOLUTION-ELSE
+    (void)msg;
+    (void)len;
+    reply(room, m, out, "! /back is not implemented yet\n");
+    BRB-SOLUTION-END */
 }
 
 static void do_quit(struct room *room, struct member *m, const char *msg, size_t len)
@@ -164,8 +194,13 @@ static void do_quit(struct room *room, struct member *m, const char *msg, size_t
     m->in_room = false;
     m->quit = true;
     /* It gets every line up to its own quit line, unless it is away: then nothing more. */
+    /* BRB-SOLUTION-BEGIN: a member that quits while away gets none of its held lines, nor
+     * its own quit line: leave its stop_at where /brb put it. */
     if (!m->away)
         m->stop_at = roomlog_next(&room->log);
+    /* BRB-SOLUTION-ELSE
+    m->stop_at = roomlog_next(&room->log);
+    BRB-SOLUTION-END */
 }
 
 static void do_line(struct room *room, struct member *m, const char *line, size_t len,
@@ -182,8 +217,11 @@ static void do_line(struct room *room, struct member *m, const char *line, size_
     case CMD_EMPTY:
         break;
     case CMD_CHAT:
+        /* BRB-SOLUTION-BEGIN: a chat line from an away member first brings it back, exactly
+         * as "/back" with no message would; only then is the line posted. */
         if (m->away)
             do_back(room, m, "", 0, out);
+        /* BRB-SOLUTION-END */
         if (m->in_room)         /* the implicit /back may have cut it off */
             room_post(room, "<%s> %.*s", m->nick, (int)cmd.arg_len, cmd.arg);
         break;
@@ -194,8 +232,14 @@ static void do_line(struct room *room, struct member *m, const char *line, size_
         do_who(room, m, out);
         break;
     case CMD_HELP:
+        /* BRB-SOLUTION-BEGIN: once /brb and /back work, name them in the help line:
+         * "... /who, /brb [MESSAGE], /back [MESSAGE], /quit [MESSAGE], ...". */
         reply(room, m, out, "* commands: /nick NAME, /who, /brb [MESSAGE], /back [MESSAGE], "
                             "/quit [MESSAGE], /help; //TEXT sends /TEXT\n");
+        /* BRB-SOLUTION-ELSE
+        reply(room, m, out, "* commands: /nick NAME, /who, /quit [MESSAGE], /help; "
+                            "//TEXT sends /TEXT\n");
+        BRB-SOLUTION-END */
         break;
     case CMD_BRB:
         do_brb(room, m, cmd.arg, cmd.arg_len, out);

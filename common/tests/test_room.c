@@ -336,26 +336,6 @@ static void test_every_laggard_cut_once(void **state)
     expect_take(0, "x4\n* b has quit (too slow)\n* c has quit (too slow)\n");
 }
 
-static void test_away_member_is_not_cut_off(void **state)
-{
-    (void)state;
-    start(3, 3, 4);
-    struct member *a = enter(0, "a");
-    struct member *b = enter(1, "b");
-    room_post(&room, "* b is away");
-    go_away(b);
-    for (int i = 0; i < 10; i++) {
-        room_post(&room, "line %d", i);
-        take(0);
-    }
-    assert_false(b->cut_off);
-    assert_true(b->in_room);
-    assert_int_equal(cut_count, 0);
-    assert_false(room_has_pending(&room, b));   /* its away line was dropped: nothing to take */
-    assert_int_equal(take(1), 0);
-    assert_false(a->cut_off);
-}
-
 static void test_away_member_takes_up_to_its_away_line(void **state)
 {
     (void)state;
@@ -421,21 +401,20 @@ static void test_post_would_cut(void **state)
     room_post(&room, "x4");
     assert_false(room_post_would_cut(&room));   /* both have taken x2 */
 
-    /* an away member may lose lines */
+    /* present members that have not taken the oldest kept line (an away member would not
+     * count: see test_brb.c) */
     take(0);
-    go_away(b);
+    take(1);
     room_post(&room, "x5");
     room_post(&room, "x6");
-    take(0);
-    assert_false(room_post_would_cut(&room));
-    /* a present member one line behind the oldest kept line */
-    room_post(&room, "x7");
-    room_post(&room, "x8");
-    room_post(&room, "x9");                     /* a has not taken x7..x9 */
+    room_post(&room, "x7");                     /* neither has taken x5..x7 */
     assert_true(room_post_would_cut(&room));
+    take(1);
+    assert_true(room_post_would_cut(&room));    /* a still has not */
     assert_false(a->cut_off);
-    room_post(&room, "x10");
+    room_post(&room, "x8");
     assert_true(a->cut_off);                    /* what the answer warned about */
+    assert_false(b->cut_off);
 }
 
 static void test_cut_off_directly(void **state)
@@ -483,47 +462,27 @@ static void test_shutdown_reaches_everyone(void **state)
     struct member *a = enter(0, "a");
     struct member *b = enter(1, "b");
     struct member *c = enter(2, "c");
-    room_post(&room, "* b is away");
-    go_away(b);
+    room_post(&room, "before");
     take(1);
-    expect_output(&clients[1].out, "* b is away\n");
+    expect_output(&clients[1].out, "before\n");
     room_post(&room, "* c has quit");
     leave(c);
-    room_post(&room, "held for b");
+    room_post(&room, "last");
     room_shutdown(&room);
 
-    /* a gets what it had not taken, then the notice, and is done */
-    expect_take(0, "* b is away\n* c has quit\nheld for b\n* server is shutting down\n");
+    /* a and b get what they had not taken, then the notice, and are done (an away member
+     * skips straight to the notice: see test_brb.c) */
+    expect_take(0, "before\n* c has quit\nlast\n* server is shutting down\n");
     assert_true(room_member_done(a));
-    /* b skips its held lines straight to the notice */
-    expect_take(1, "* server is shutting down\n");
+    expect_take(1, "* c has quit\nlast\n* server is shutting down\n");
     assert_true(room_member_done(b));
     /* c had already said goodbye: it gets the lines up to its quit line, not the notice */
-    expect_take(2, "* b is away\n* c has quit\n");
+    expect_take(2, "before\n* c has quit\n");
     assert_true(room_member_done(c));
     /* nothing after the notice reaches anyone */
     room_post(&room, "late");
     assert_int_equal(take(0), 0);
     assert_int_equal(take(1), 0);
-}
-
-static void test_shutdown_for_away_member_who_lost_lines(void **state)
-{
-    (void)state;
-    start(3, 3, 4);
-    enter(0, "a");
-    struct member *b = enter(1, "b");
-    room_post(&room, "* b is away");
-    go_away(b);
-    for (int i = 0; i < 6; i++) {
-        room_post(&room, "line %d", i);
-        take(0);
-    }
-    expect_output(&clients[0].out,
-                  "* b is away\nline 0\nline 1\nline 2\nline 3\nline 4\nline 5\n");
-    room_shutdown(&room);
-    expect_take(1, "* server is shutting down\n");
-    expect_take(0, "* server is shutting down\n");
 }
 
 
@@ -593,28 +552,6 @@ static void test_post_would_cut_near_sendq(void **state)
     assert_false(room_post_would_cut(&room));
 }
 
-static void test_held_lines_do_not_count_after_back(void **state)
-{
-    (void)state;
-    start_with_sendq(100, 40);
-    struct member *a = enter(0, "a");
-    go_away(a);
-    for (int i = 0; i < 10; i++)
-        room_post(&room, "0123456789"); /* 110 bytes held: away members are never cut */
-    assert_false(a->cut_off);
-    /* /back as session.c does it: what was held is owed, but only later lines count. */
-    a->away = false;
-    a->stop_at = ROOM_NO_LIMIT;
-    a->owed_from = roomlog_next(&room.log);
-    room_post(&room, "* a is back");
-    assert_false(a->cut_off);
-    room_post(&room, "0123456789");
-    room_post(&room, "0123456789");
-    assert_false(a->cut_off);           /* 12 + 22 bytes after the held ones */
-    room_post(&room, "0123456789");
-    assert_true(a->cut_off);
-}
-
 int main(void)
 {
 #define T(name) cmocka_unit_test_teardown(name, finish)
@@ -633,7 +570,6 @@ int main(void)
         T(test_laggard_is_cut_off),
         T(test_member_exactly_backlog_behind_is_kept),
         T(test_every_laggard_cut_once),
-        T(test_away_member_is_not_cut_off),
         T(test_away_member_takes_up_to_its_away_line),
         T(test_attached_not_joined_is_not_cut_off),
         T(test_quit_member_cut_silently),
@@ -641,12 +577,10 @@ int main(void)
         T(test_cut_off_directly),
         T(test_cut_off_without_hook),
         T(test_shutdown_reaches_everyone),
-        T(test_shutdown_for_away_member_who_lost_lines),
         T(test_untaken_bytes_over_sendq_cut_off),
         T(test_taken_but_unsent_bytes_count),
         T(test_sent_bytes_stop_counting),
         T(test_post_would_cut_near_sendq),
-        T(test_held_lines_do_not_count_after_back),
     };
     return cmocka_run_group_tests_name("room", tests, NULL, NULL);
 }

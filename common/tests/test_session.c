@@ -470,24 +470,19 @@ static void test_old_nick_becomes_free(void **state)
 
 /* ---- /who and /help ---------------------------------------------------------------------- */
 
-static void test_who_in_join_order_with_away(void **state)
+static void test_who_in_join_order(void **state)
 {
     (void)state;
     struct client *a, *b, *c;
     start(100, 20);
     three_clients(&a, &b, &c);
-    say(b, "/brb");
-    drain(a);
     say(a, "/who");
-    expect_client(a, "* 3 users online: guest1, guest2 (away), guest3\n");
+    expect_client(a, "* 3 users online: guest1, guest2, guest3\n");
     say(a, "/nick zed");                    /* renaming does not change the order */
     say(c, "/nick aaa");
     drain(a);
     say(a, "/WHO");
-    expect_client(a, "* 3 users online: zed, guest2 (away), aaa\n");
-    drain(b);
-    say(b, "/who");                         /* direct replies reach an away client at once */
-    expect_client(b, "* 3 users online: zed, guest2 (away), aaa\n");
+    expect_client(a, "* 3 users online: zed, guest2, aaa\n");
 }
 
 static void test_who_after_someone_leaves(void **state)
@@ -517,7 +512,8 @@ static void test_who_alone(void **state)
     expect_client(a, "* 1 users online: guest1\n");
 }
 
-static void test_help_names_every_command(void **state)
+/* /brb and /back are checked in test_brb.c, with the rest of the BRB feature. */
+static void test_help_names_commands(void **state)
 {
     (void)state;
     struct client *a, *b, *c;
@@ -527,7 +523,7 @@ static void test_help_names_every_command(void **state)
     say(a, "/help");
     char *got = outbuf_text(&a->out);
     assert_memory_equal(got, "* commands:", strlen("* commands:"));
-    const char *commands[] = { "/nick", "/who", "/brb", "/back", "/quit", "/help" };
+    const char *commands[] = { "/nick", "/who", "/quit", "/help" };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         assert_non_null(strstr(got, commands[i]));
     /* exactly one line */
@@ -538,204 +534,6 @@ static void test_help_names_every_command(void **state)
     assert_true(outbuf_contains(&a->out, "* commands:"));
     assert_int_equal(logged(), before);
     expect_client(b, "");
-}
-
-/* ---- /brb and /back ---------------------------------------------------------------------- */
-
-static void test_brb_holds_room_lines(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(b, "/brb");
-    /* the away line itself still reaches b */
-    expect_client(b, "* guest2 is away\n");
-    expect_client(a, "* guest2 is away\n");
-    say(a, "one");
-    say(c, "two");
-    expect_client(b, "");
-    assert_false(room_has_pending(&room, &b->m));
-    /* direct replies are not held */
-    say(b, "/help");
-    assert_true(outbuf_contains(&b->out, "* commands:"));
-    drain(b);
-    say(b, "/nope");
-    expect_client(b, "! unknown command: /nope (type /help)\n");
-    /* /back: held lines in order, then the back line */
-    say(b, "/back");
-    expect_client(b, "<guest1> one\n<guest3> two\n* guest2 is back\n");
-    expect_client(a, "<guest1> one\n<guest3> two\n* guest2 is back\n");
-    say(a, "three");
-    expect_client(b, "<guest1> three\n");
-}
-
-static void test_brb_and_back_with_messages(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(b, "/brb out for  lunch");
-    say(b, "/back  full  now ");
-    expect_client(a, "* guest2 is away (out for  lunch)\n* guest2 is back (full  now)\n");
-}
-
-static void test_lines_taken_before_brb_are_not_repeated(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(a, "before");                       /* b has not taken it yet */
-    say(b, "/brb");
-    say(a, "during");
-    say(b, "/back");
-    expect_client(b, "<guest1> before\n* guest2 is away\n<guest1> during\n* guest2 is back\n");
-}
-
-static void test_own_lines_while_away_are_held_too(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(b, "/brb");
-    drain(b);
-    say(b, "/nick bee");
-    expect_client(b, "");
-    expect_client(a, "* guest2 is away\n* guest2 is now known as bee\n");
-    say(b, "/back");
-    expect_client(b, "* guest2 is now known as bee\n* bee is back\n");
-}
-
-static void test_already_away_and_not_away(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(a, "/back");
-    expect_client(a, "! you are not away\n");
-    say(a, "/brb");
-    uint64_t before = logged();
-    say(a, "/brb again");
-    expect_client(a, "* guest1 is away\n! you are already away\n");
-    assert_int_equal(logged(), before);
-    say(a, "/back");
-    say(a, "/back");
-    expect_client(a, "* guest1 is back\n! you are not away\n");
-    expect_client(b, "* guest1 is away\n* guest1 is back\n");
-}
-
-static void test_back_reports_dropped_lines(void **state)
-{
-    (void)state;
-    start(4, 0);
-    struct client *a = connect_client();
-    struct client *b = connect_client();
-    drain(a);
-    say(b, "/brb");
-    drain(b);
-    for (int i = 1; i <= 6; i++) {
-        char line[16];
-        snprintf(line, sizeof line, "m%d", i);
-        say(a, line);
-    }
-    drain(a);
-    assert_false(b->m.cut_off);             /* away: it may lose lines, it is not cut off */
-    say(b, "/back");
-    /* The log holds 4 lines: b lost its first two held lines and gets the other four,
-     * then its back line, and stays in the room. */
-    expect_client(b, "* 2 lines were dropped while you were away\n"
-                     "<guest1> m3\n<guest1> m4\n<guest1> m5\n<guest1> m6\n"
-                     "* guest2 is back\n");
-    assert_false(b->m.cut_off);
-    assert_true(b->m.in_room);
-    assert_int_equal(cut_calls, 0);
-    expect_client(a, "* guest2 is back\n");
-    say(a, "welcome back");
-    expect_client(b, "<guest1> welcome back\n");
-}
-
-static void test_back_with_full_log_but_nothing_lost(void **state)
-{
-    (void)state;
-    start(4, 0);
-    struct client *a = connect_client();
-    struct client *b = connect_client();
-    drain(a);
-    say(b, "/brb");
-    drain(b);
-    for (int i = 1; i <= 4; i++) {          /* exactly fills the log with held lines */
-        char line[16];
-        snprintf(line, sizeof line, "m%d", i);
-        say(a, line);
-    }
-    drain(a);
-    say(b, "/back");
-    /* Nothing was lost. The back line pushes m1 out of the log, but b has it by then. */
-    expect_client(b, "<guest1> m1\n<guest1> m2\n<guest1> m3\n<guest1> m4\n"
-                     "* guest2 is back\n");
-    assert_false(b->m.cut_off);
-    assert_int_equal(cut_calls, 0);
-    expect_client(a, "* guest2 is back\n");
-}
-
-static void test_chat_while_away_is_implicit_back(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(b, "/brb");
-    drain(b);
-    say(a, "x");
-    say(b, "I'm here");
-    expect_client(b, "<guest1> x\n* guest2 is back\n<guest2> I'm here\n");
-    expect_client(a, "* guest2 is away\n<guest1> x\n* guest2 is back\n<guest2> I'm here\n");
-    assert_false(b->m.away);
-    say(a, "/who");
-    assert_true(outbuf_contains(&a->out, "guest1, guest2, guest3\n"));
-}
-
-static void test_implicit_back_after_dropped_lines(void **state)
-{
-    (void)state;
-    start(4, 0);
-    struct client *a = connect_client();
-    struct client *b = connect_client();
-    drain(a);
-    say(b, "/brb");
-    drain(b);
-    for (int i = 1; i <= 6; i++) {
-        char line[16];
-        snprintf(line, sizeof line, "m%d", i);
-        say(a, line);
-    }
-    drain(a);
-    say(b, "hi");
-    expect_client(b, "* 2 lines were dropped while you were away\n"
-                     "<guest1> m3\n<guest1> m4\n<guest1> m5\n<guest1> m6\n"
-                     "* guest2 is back\n<guest2> hi\n");
-    assert_false(b->m.cut_off);
-    assert_int_equal(cut_calls, 0);
-    expect_client(a, "* guest2 is back\n<guest2> hi\n");
-}
-
-static void test_commands_while_away_do_not_bring_back(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(b, "/brb");
-    say(b, "/who");
-    say(b, "/help");
-    say(b, "");
-    session_input(&room, &b->m, FRAME_TOO_LONG, NULL, 0, &b->out);
-    say(b, "bad\x1b");
-    assert_true(b->m.away);
 }
 
 /* ---- leaving ----------------------------------------------------------------------------- */
@@ -775,22 +573,6 @@ static void test_quit_without_message(void **state)
     assert_true(room_member_done(&c->m));
 }
 
-static void test_quit_while_away(void **state)
-{
-    (void)state;
-    struct client *a, *b, *c;
-    start(100, 20);
-    three_clients(&a, &b, &c);
-    say(b, "/brb");
-    drain(b);
-    say(a, "x");
-    say(b, "/quit later");
-    /* an away client gets nothing more, not even its quit line */
-    expect_client(b, "");
-    assert_true(room_member_done(&b->m));
-    expect_client(a, "* guest2 is away\n<guest1> x\n* guest2 has quit (later)\n");
-}
-
 static void test_disconnect_posts_connection_closed(void **state)
 {
     (void)state;
@@ -809,7 +591,7 @@ static void test_disconnect_posts_connection_closed(void **state)
     expect_client(a, "* 2 users online: guest1, guest3\n");
 }
 
-static void test_disconnect_after_quit_or_away(void **state)
+static void test_disconnect_after_quit(void **state)
 {
     (void)state;
     struct client *a, *b, *c;
@@ -818,9 +600,6 @@ static void test_disconnect_after_quit_or_away(void **state)
     say(b, "/quit");
     session_disconnect(&room, &b->m);       /* already gone: no second goodbye */
     expect_client(a, "* guest2 has quit\n");
-    say(c, "/brb");
-    session_disconnect(&room, &c->m);
-    expect_client(a, "* guest3 is away\n* guest3 has quit (connection closed)\n");
 }
 
 /* ---- --sendq ----------------------------------------------------------------------------- */
@@ -860,29 +639,6 @@ static void test_who_overflowing_sendq_cuts_off(void **state)
                      "* abcdefghijklmnop has quit (too slow)\n");
 }
 
-static void test_failed_back_notice_posts_nothing_more(void **state)
-{
-    (void)state;
-    start(4, 0);
-    struct client *a = connect_client();
-    struct client *b = connect_with_sendq(100);
-    drain(a);
-    say(b, "/brb");
-    for (int i = 1; i <= 6; i++) {
-        char line[16];
-        snprintf(line, sizeof line, "m%d", i);
-        say(a, line);
-    }
-    drain(a);
-    /* b's buffer holds 78 unsent bytes (it never sent anything): the 43-byte dropped-lines
-     * notice does not fit, so b is cut off, and nothing of b's may follow its quit line. */
-    say(b, "hi");
-    assert_true(b->m.cut_off);
-    assert_true(room_member_done(&b->m));
-    expect_client(a, "* guest2 has quit (too slow)\n");
-    assert_int_equal(room_take(&room, &b->m, &b->out), 0);
-}
-
 /* ---- a longer conversation --------------------------------------------------------------- */
 
 static void test_three_clients_see_the_same_order(void **state)
@@ -894,10 +650,8 @@ static void test_three_clients_see_the_same_order(void **state)
     say(a, "hi b");
     struct client *c = connect_client();
     say(b, "/nick bob");
-    say(c, "/brb coffee");
     say(a, "where is c?");
     say(b, "//shrug");
-    say(c, "/back");
     say(a, "/quit");
     say(c, "bye");
 
@@ -907,10 +661,8 @@ static void test_three_clients_see_the_same_order(void **state)
                      "<guest1> hi b\n"
                      "* guest3 has joined\n"
                      "* guest2 is now known as bob\n"
-                     "* guest3 is away (coffee)\n"
                      "<guest1> where is c?\n"
                      "<bob> /shrug\n"
-                     "* guest3 is back\n"
                      "* guest1 has quit\n");
     expect_client(b, WELCOME("guest2", 2)
                      "* history: 1 lines\n"
@@ -920,10 +672,8 @@ static void test_three_clients_see_the_same_order(void **state)
                      "<guest1> hi b\n"
                      "* guest3 has joined\n"
                      "* guest2 is now known as bob\n"
-                     "* guest3 is away (coffee)\n"
                      "<guest1> where is c?\n"
                      "<bob> /shrug\n"
-                     "* guest3 is back\n"
                      "* guest1 has quit\n"
                      "<guest3> bye\n");
     expect_client(c, WELCOME("guest3", 3)
@@ -934,10 +684,8 @@ static void test_three_clients_see_the_same_order(void **state)
                      "* end of history\n"
                      "* guest3 has joined\n"
                      "* guest2 is now known as bob\n"
-                     "* guest3 is away (coffee)\n"
                      "<guest1> where is c?\n"
                      "<bob> /shrug\n"
-                     "* guest3 is back\n"
                      "* guest1 has quit\n"
                      "<guest3> bye\n");
     assert_true(room_member_done(&a->m));
@@ -949,16 +697,18 @@ static void test_shutdown_notice(void **state)
     struct client *a, *b, *c;
     start(100, 20);
     three_clients(&a, &b, &c);
-    say(b, "/brb");
     drain(b);
-    say(a, "held");
+    say(a, "last");
     room_shutdown(&room);
-    expect_client(a, "* guest2 is away\n<guest1> held\n* server is shutting down\n");
-    expect_client(b, "* server is shutting down\n");
-    expect_client(c, "* guest2 is away\n<guest1> held\n* server is shutting down\n");
+    expect_client(a, "<guest1> last\n* server is shutting down\n");
+    expect_client(b, "<guest1> last\n* server is shutting down\n");
+    expect_client(c, "<guest1> last\n* server is shutting down\n");
     assert_true(room_member_done(&a->m));
     assert_true(room_member_done(&b->m));
     assert_true(room_member_done(&c->m));
+    /* nothing after the notice reaches anyone */
+    room_post(&room, "late");
+    expect_client(a, "");
 }
 
 /* ---- server full ------------------------------------------------------------------------- */
@@ -1006,28 +756,16 @@ int main(void)
         T(test_nick_errors),
         T(test_nick_sixteen_chars),
         T(test_old_nick_becomes_free),
-        T(test_who_in_join_order_with_away),
+        T(test_who_in_join_order),
         T(test_who_after_someone_leaves),
         T(test_who_alone),
-        T(test_help_names_every_command),
-        T(test_brb_holds_room_lines),
-        T(test_brb_and_back_with_messages),
-        T(test_lines_taken_before_brb_are_not_repeated),
-        T(test_own_lines_while_away_are_held_too),
-        T(test_already_away_and_not_away),
-        T(test_back_reports_dropped_lines),
-        T(test_back_with_full_log_but_nothing_lost),
-        T(test_chat_while_away_is_implicit_back),
-        T(test_implicit_back_after_dropped_lines),
-        T(test_commands_while_away_do_not_bring_back),
+        T(test_help_names_commands),
         T(test_quit_delivers_up_to_own_quit_line),
         T(test_quit_without_message),
-        T(test_quit_while_away),
         T(test_disconnect_posts_connection_closed),
-        T(test_disconnect_after_quit_or_away),
+        T(test_disconnect_after_quit),
         T(test_reply_overflowing_sendq_cuts_off),
         T(test_who_overflowing_sendq_cuts_off),
-        T(test_failed_back_notice_posts_nothing_more),
         T(test_three_clients_see_the_same_order),
         T(test_shutdown_notice),
         cmocka_unit_test(test_format_full),

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""measure_flush.py - how long does /back take to deliver N held lines? (BRB lab, question 1)
+
+    python3 labs/brb/measure_flush.py --server bin/chat-async
+    python3 labs/brb/measure_flush.py --server bin/chat-threaded --lines 4000 --runs 7
+    python3 labs/brb/measure_flush.py --server bin/chat-threaded --server-args '--timeout-ms 200'
+
+Each run starts a fresh server (--port 0 --quiet plus --server-args) and two clients, alice and
+bob. Alice goes away; bob says N lines and waits until the server has echoed all of them back
+to him, so that all N are held for alice. Then alice sends /back, and the script times, from the
+moment /back leaves the client:
+
+    first   until the first held line arrives
+    last    until the last held line arrives
+    back    until alice's own "* alice is back" line arrives
+    bob     until bob, who never went away, gets that same back line
+
+and checks that alice got exactly the N lines, in order. It prints one row per run and the
+median of each column. Standard library only; the times include the client's own reading, so
+compare variants on the same machine, one at a time.
+"""
+
+import argparse
+import os
+import shlex
+import statistics
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "harness"))
+
+from chatdriver import Client, Server  # noqa: E402
+
+
+def one_run(binary, lines, server_args):
+    srv = Server(binary, ["--quiet"] + server_args)
+    try:
+        alice = Client(srv, "alice")
+        alice.join()
+        alice.rename("alice")
+        bob = Client(srv, "bob")
+        bob.join()
+        alice.expect_line("* %s has joined" % bob.nick)
+        old_nick = bob.nick
+        bob.rename("bob")
+        alice.expect_line("* %s is now known as bob" % old_nick)
+        alice.send("/brb measuring")
+        alice.expect_line("* alice is away (measuring)")
+        bob.expect_line("* alice is away (measuring)")
+
+        # Bob says the lines in chunks and reads his echoes as he goes (a client that never
+        # read would be cut off as too slow).
+        texts = ["held line %d of %d" % (i, lines) for i in range(1, lines + 1)]
+        for start in range(0, lines, 100):
+            chunk = texts[start:start + 100]
+            bob.send_raw("".join(t + "\n" for t in chunk))
+            for t in chunk:
+                bob.expect_line("<bob> " + t)
+
+        # Bob waits for the back line in a thread of his own, so that his time is measured
+        # while alice is still reading.
+        seen_by_bob = []
+        watcher = threading.Thread(target=lambda: seen_by_bob.append(
+            bob.expect_line("* alice is back", timeout=30) and time.monotonic()), daemon=True)
+        watcher.start()
+        t0 = time.monotonic()
+        alice.send("/back")
+        first = None
+        for n, t in enumerate(texts):
+            alice.expect_line("<bob> " + t, timeout=30)
+            if n == 0:
+                first = time.monotonic() - t0
+        last = time.monotonic() - t0
+        alice.expect_line("* alice is back", timeout=30)
+        back = time.monotonic() - t0
+        watcher.join(35)
+        if not seen_by_bob:
+            raise RuntimeError("bob never saw '* alice is back'")
+        others = seen_by_bob[0] - t0
+        alice.close()
+        bob.close()
+        srv.stop()
+        return first, last, back, others
+    finally:
+        srv.cleanup()
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Time the /back flush of held lines.")
+    p.add_argument("--server", required=True, help="the server binary, e.g. bin/chat-async")
+    p.add_argument("--lines", type=int, default=4000,
+                   help="lines held while away (default 4000; at most --backlog)")
+    p.add_argument("--runs", type=int, default=5, help="runs (default 5)")
+    p.add_argument("--server-args", default="", metavar="ARGS",
+                   help="more server options, in one quoted string")
+    args = p.parse_args(argv)
+    if args.lines < 1 or args.runs < 1:
+        p.error("--lines and --runs must be at least 1")
+
+    print("%s, %d held lines, %d runs" % (args.server, args.lines, args.runs))
+    print("%6s %10s %10s %10s %10s" % ("run", "first ms", "last ms", "back ms", "bob ms"))
+    rows = []
+    for run in range(1, args.runs + 1):
+        row = one_run(args.server, args.lines, shlex.split(args.server_args))
+        rows.append(row)
+        print("%6d %10.2f %10.2f %10.2f %10.2f" % ((run,) + tuple(x * 1e3 for x in row)),
+              flush=True)
+    med = [statistics.median(r[i] for r in rows) * 1e3 for i in range(4)]
+    print("%6s %10.2f %10.2f %10.2f %10.2f" % ("median", med[0], med[1], med[2], med[3]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
