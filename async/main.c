@@ -49,16 +49,9 @@ static void accept_clients(int listen_fd)
 {
     for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
         char peer[48];
-        int fd = net_accept(listen_fd, peer, sizeof peer);
-        if (fd < 0 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
-            /* Out of descriptors: free the spare one just long enough to say no politely. */
-            close(spare_fd);
-            fd = net_accept(listen_fd, peer, sizeof peer);
-            if (fd >= 0)
-                refuse(fd);
-            spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-            continue;
-        }
+        int fd = net_accept_or_refuse(listen_fd, &spare_fd, room.max_clients, peer, sizeof peer);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+            continue;                   /* refused: out of descriptors */
         if (fd < 0)
             return;                     /* EAGAIN: nobody else is waiting */
         /* select() can only watch fds below FD_SETSIZE; anything above is refused, never
@@ -117,7 +110,7 @@ int main(int argc, char **argv)
                  "chat-async: one thread, select() and non-blocking sockets.");
     net_set_nonblocking(s.listen_fd);
     sendq = s.options.sendq;
-    spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    spare_fd = net_spare_fd_open();
 
     /* Client fds start above the ones we hold now; select() sees fds below FD_SETSIZE only. */
     int lowest_client_fd = spare_fd + 1;

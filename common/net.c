@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "session.h"
 
 int net_listen(const char *addr, int port, int *bound_port, char *err, size_t err_size)
@@ -51,6 +52,29 @@ int net_accept(int listen_fd, char *peer, size_t peer_size)
     inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip);
     snprintf(peer, peer_size, "%s:%d", ip, ntohs(sa.sin_port));
     return fd;
+}
+
+int net_spare_fd_open(void)
+{
+    return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+int net_accept_or_refuse(int listen_fd, int *spare_fd, size_t max_users,
+                         char *peer, size_t peer_size)
+{
+    int fd = net_accept(listen_fd, peer, peer_size);
+    if (fd >= 0 || (errno != EMFILE && errno != ENFILE) || *spare_fd < 0)
+        return fd;
+    int out_of_fds = errno;
+    close(*spare_fd);
+    fd = net_accept(listen_fd, peer, peer_size);
+    if (fd >= 0) {
+        log_line("refused %s: out of file descriptors", peer);
+        net_refuse(fd, max_users);
+    }
+    *spare_fd = net_spare_fd_open();
+    errno = out_of_fds;
+    return -1;
 }
 
 int net_set_nonblocking(int fd)

@@ -14,6 +14,17 @@ int net_listen(const char *addr, int port, int *bound_port, char *err, size_t er
  * wait for an ACK of the previous one), peer address in peer. Returns -1 with errno set. */
 int net_accept(int listen_fd, char *peer, size_t peer_size);
 
+/* A descriptor held open in reserve (on /dev/null), for net_accept_or_refuse(). */
+int net_spare_fd_open(void);
+
+/* net_accept(); but when the process is out of descriptors (EMFILE/ENFILE), give up the
+ * spare one for a moment to accept the waiting connection, tell it the server is full
+ * (max_users), close it and take the spare back. Without this a full process could neither
+ * accept nor refuse, and select()/poll() would report the listening socket ready forever.
+ * Returns -1 then too, with errno EMFILE or ENFILE: go on to the next connection. */
+int net_accept_or_refuse(int listen_fd, int *spare_fd, size_t max_users,
+                         char *peer, size_t peer_size);
+
 int net_set_nonblocking(int fd);
 
 /* Send all n bytes on a blocking socket, retrying after EINTR and short writes; never raises

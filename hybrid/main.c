@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     }
     setup.wake_fd = wake[0];
     setup.wake_write_fd = wake[1];
-    setup.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    setup.spare_fd = net_spare_fd_open();
 
     /* Client fds start above the ones held now, and select() sees only fds below FD_SETSIZE:
      * the capacity we announce is --max-clients lowered to what fits. */

@@ -75,16 +75,9 @@ static void accept_clients(struct reader *r)
 
     for (int i = 0; i < ACCEPTS_PER_TURN && !holding_newcomers(r, now_ms()); i++) {
         char peer[48];
-        int fd = net_accept(s->listen_fd, peer, sizeof peer);
-        if (fd < 0 && (errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
-            /* Out of descriptors: free the spare one just long enough to say no politely. */
-            close(s->spare_fd);
-            fd = net_accept(s->listen_fd, peer, sizeof peer);
-            if (fd >= 0)
-                refuse(r, fd);
-            s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-            continue;
-        }
+        int fd = net_accept_or_refuse(s->listen_fd, &s->spare_fd, r->capacity, peer, sizeof peer);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+            continue;               /* refused: out of descriptors */
         if (fd < 0)
             return;                 /* EAGAIN: nobody else is waiting */
         /* select() can only watch fds below FD_SETSIZE: anything above never gets near

@@ -45,20 +45,9 @@ static void accept_clients(int listen_fd, const struct server_options *o)
 {
     for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
         char peer[48];
-        int fd = net_accept(listen_fd, peer, sizeof peer);
-        if (fd < 0 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
-            /* Out of descriptors: free the spare one just long enough to say no politely. */
-            close(spare_fd);
-            fd = net_accept(listen_fd, peer, sizeof peer);
-            if (fd >= 0) {
-                log_line("refused %s: out of file descriptors", peer);
-                net_refuse(fd, o->max_clients);
-            }
-            spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-            continue;
-        }
+        int fd = net_accept_or_refuse(listen_fd, &spare_fd, o->max_clients, peer, sizeof peer);
         if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
+            if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 log_line("accept failed: %s", strerror(errno));
@@ -87,7 +76,7 @@ int main(int argc, char **argv)
     board.room.on_cut_off = client_thread_unblock;
     raise_fd_limit(o->max_clients);
     net_set_nonblocking(s.listen_fd);
-    spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    spare_fd = net_spare_fd_open();
 
     /* Nothing else for this thread to do: it sleeps until a connection or a stop signal. */
     struct pollfd watch[2] = {
