@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,14 @@
 
 #include "log.h"
 #include "net.h"
+
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_THREAD_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_THREAD_SANITIZER 1
+#endif
+#endif
 
 static int stop_pipe[2] = { -1, -1 };
 
@@ -25,6 +34,38 @@ static void on_stop_signal(int signo)
     (void)unused;
     errno = saved;
 }
+
+#ifdef UNDER_THREAD_SANITIZER
+/* ThreadSanitizer runs a signal handler late, at the next libc call it intercepts in the
+ * thread that took the signal, and a select() loop may not make one for a long time. In a
+ * ThreadSanitizer build, SIGINT/SIGTERM are therefore blocked in every thread and one thread
+ * waits for them with sigwait() and writes the stop byte itself: the same pipe, the same
+ * byte, no handler. (Normal builds use the handler below: one thread stays one thread.) */
+static void *wait_for_stop_signal(void *arg)
+{
+    sigset_t *stop_signals = arg;
+    int signo;
+    while (sigwait(stop_signals, &signo) != 0)
+        continue;
+    on_stop_signal(signo);
+    return NULL;
+}
+
+static void wait_for_stop_signals_in_a_thread(const char *program)
+{
+    static sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);    /* inherited by every later thread */
+    pthread_t waiter;
+    if (pthread_create(&waiter, NULL, wait_for_stop_signal, &stop_signals) != 0) {
+        fprintf(stderr, "%s: cannot start the signal thread\n", program);
+        exit(1);
+    }
+    pthread_detach(waiter);
+}
+#endif
 
 static void catch_stop_signals(const char *program)
 {
@@ -42,6 +83,9 @@ static void catch_stop_signals(const char *program)
 
     /* A peer that vanishes while we write must cost an error code, not the process. */
     signal(SIGPIPE, SIG_IGN);
+#ifdef UNDER_THREAD_SANITIZER
+    wait_for_stop_signals_in_a_thread(program);
+#endif
 }
 
 void server_start(struct server_start *s, int argc, char **argv,
@@ -69,13 +113,6 @@ bool server_stop_requested(int stop_fd)
     return poll(&p, 1, 0) == 1;
 }
 
-#if defined(__SANITIZE_THREAD__)
-#define UNDER_THREAD_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define UNDER_THREAD_SANITIZER 1
-#endif
-#endif
 
 struct timeval *server_idle_timeout(struct timeval *tv)
 {
