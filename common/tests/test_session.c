@@ -4,111 +4,7 @@
  * connection without the socket: say() hands it a line as the framer would, and
  * expect_client() first takes its pending room lines (what a variant does before sending)
  * and then checks everything the client would have received since the last check. */
-#include "testutil.h"
-
-#include "session.h"
-
-#define SENDQ (1 << 20)
-#define MAX_CLIENTS 8
-
-struct client {
-    struct member m;
-    struct outbuf out;
-    bool used;
-};
-
-static struct room room;
-static struct client clients[MAX_CLIENTS];
-static size_t cut_calls;
-
-static void count_cut_off(struct member *m)
-{
-    (void)m;
-    cut_calls++;
-}
-
-static void start(size_t backlog, size_t replay)
-{
-    struct room_config config = { .backlog = backlog, .replay = replay,
-                                  .max_clients = MAX_CLIENTS };
-    assert_int_equal(room_init(&room, &config), 0);
-    room.on_cut_off = count_cut_off;
-    cut_calls = 0;
-    memset(clients, 0, sizeof clients);
-}
-
-static int finish(void **state)
-{
-    (void)state;
-    for (size_t i = 0; i < MAX_CLIENTS; i++)
-        if (clients[i].used)
-            outbuf_free(&clients[i].out);
-    room_free(&room);
-    return 0;
-}
-
-/* A new connection with the given --sendq: attached, then session_join. */
-static struct client *connect_with_sendq(size_t sendq)
-{
-    for (size_t i = 0; i < MAX_CLIENTS; i++) {
-        struct client *c = &clients[i];
-        if (c->used)
-            continue;
-        c->used = true;
-        outbuf_init(&c->out, sendq);
-        assert_true(room_attach(&room, &c->m, c));
-        session_join(&room, &c->m, &c->out);
-        return c;
-    }
-    fail_msg("too many clients");
-    return NULL;
-}
-
-static struct client *connect_client(void)
-{
-    return connect_with_sendq(SENDQ);
-}
-
-/* One line from the client, as the framer delivers it (terminator already removed). */
-static void say(struct client *c, const char *line)
-{
-    session_input(&room, &c->m, FRAME_LINE, line, strlen(line), &c->out);
-}
-
-static void deliver(struct client *c)
-{
-    room_take(&room, &c->m, &c->out);
-}
-
-/* Everything the client received since the last check: direct replies and room lines. */
-#define expect_client(c, expected)                  \
-    do {                                            \
-        deliver(c);                                 \
-        expect_output(&(c)->out, (expected));       \
-    } while (0)
-
-/* Take and throw away whatever the client has received so far. */
-static void drain(struct client *c)
-{
-    deliver(c);
-    outbuf_consume(&c->out, outbuf_len(&c->out));
-}
-
-/* Three connected clients, guest1..guest3, with everything received so far thrown away. */
-static void three_clients(struct client **a, struct client **b, struct client **c)
-{
-    *a = connect_client();
-    *b = connect_client();
-    *c = connect_client();
-    drain(*a);
-    drain(*b);
-    drain(*c);
-}
-
-static uint64_t logged(void)
-{
-    return roomlog_next(&room.log);
-}
+#include "session_fixture.h"
 
 #define WELCOME(nick, n) "* welcome " nick ", " #n " users online, type /help for commands\n"
 #define INVALID_NICK(name) \
@@ -220,7 +116,7 @@ static void test_history_left_out_when_sendq_is_tiny(void **state)
     start(10, 10);
     for (int i = 0; i < 10; i++)
         room_post(&room, "<x> %040d", i);    /* 47 bytes each */
-    struct client *a = connect_with_sendq(300);
+    struct client *a = connect_with_limit(300);
     /* only the newest lines that fit are replayed; the client is not cut off */
     assert_false(a->m.cut_off);
     char *got = outbuf_text(&a->out);
@@ -609,7 +505,7 @@ static void test_reply_overflowing_sendq_cuts_off(void **state)
     (void)state;
     start(100, 20);
     struct client *a = connect_client();
-    struct client *b = connect_with_sendq(200);
+    struct client *b = connect_with_limit(200);
     drain(a);
     assert_false(b->m.cut_off);             /* b never sends what it receives */
     say(b, "/help");                        /* ~110 bytes on top of 134 unsent */
@@ -628,7 +524,7 @@ static void test_who_overflowing_sendq_cuts_off(void **state)
     (void)state;
     start(100, 0);
     struct client *a = connect_client();
-    struct client *b = connect_with_sendq(110);
+    struct client *b = connect_with_limit(110);
     drain(a);
     say(b, "/nick abcdefghijklmnop");
     say(a, "/nick bcdefghijklmnopq");
