@@ -148,7 +148,7 @@ int main(int argc, char **argv)
                 maxfd = c->fd;
         }
 
-        struct timeval tv, *timeout = server_idle_timeout(&tv);
+        struct timeval tv, *timeout = NULL;
         if (stopping) {
             long long left = deadline - now_ms();
             if (nconns == 0 || left <= 0)
@@ -162,12 +162,8 @@ int main(int argc, char **argv)
             log_line("select failed: %s", strerror(errno));
             return 1;
         }
-        if (ready <= 0) {                   /* interrupted or timed out */
-            FD_ZERO(&readable);
-            FD_ZERO(&writable);
-            if (!stopping && server_stop_requested(s.stop_fd))
-                FD_SET(s.stop_fd, &readable);
-        }
+        if (ready <= 0)
+            continue;                       /* a signal (its byte is in the pipe) or the deadline */
 
         if (!stopping && FD_ISSET(s.stop_fd, &readable)) {
             log_line("shutting down");

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -105,23 +104,4 @@ void server_start(struct server_start *s, int argc, char **argv,
     }
     printf("listening on %s:%d\n", s->options.bind, port);
     fflush(stdout);
-}
-
-bool server_stop_requested(int stop_fd)
-{
-    struct pollfd p = { .fd = stop_fd, .events = POLLIN };
-    return poll(&p, 1, 0) == 1;
-}
-
-
-struct timeval *server_idle_timeout(struct timeval *tv)
-{
-#ifdef UNDER_THREAD_SANITIZER
-    tv->tv_sec = 1;
-    tv->tv_usec = 0;
-    return tv;
-#else
-    (void)tv;
-    return NULL;
-#endif
 }

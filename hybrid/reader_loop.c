@@ -17,7 +17,6 @@
 #include "client.h"
 #include "log.h"
 #include "net.h"
-#include "server.h"
 
 #define ACCEPTS_PER_TURN 64
 #define SHUTDOWN_GRACE_MS 2000
@@ -179,7 +178,7 @@ int reader_loop_run(struct board *board, struct reader_setup *setup)
     for (;;) {
         fd_set readable;
         int maxfd = -1;
-        struct timeval tv, *timeout = server_idle_timeout(&tv);
+        struct timeval tv, *timeout = NULL;
 
         FD_ZERO(&readable);
         watch(setup->wake_fd, &readable, &maxfd);
@@ -203,16 +202,8 @@ int reader_loop_run(struct board *board, struct reader_setup *setup)
             status = 1;
             break;
         }
-        if (ready <= 0) {
-            /* Interrupted or timed out. The stop byte may only be written now (see
-             * server_stop_requested): look before sleeping again. */
-            if (!stopping && server_stop_requested(setup->stop_fd)) {
-                begin_shutdown(&r);
-                stopping = true;
-                deadline = now_ms() + SHUTDOWN_GRACE_MS;
-            }
-            continue;
-        }
+        if (ready <= 0)
+            continue;               /* a signal (its byte is in the pipe) or a timeout */
 
         if (FD_ISSET(setup->wake_fd, &readable))
             drain(setup->wake_fd);  /* the next watch_clients() looks at every client */
