@@ -27,14 +27,22 @@ int net_listen(const char *addr, int port, int *bound_port, char *err, size_t er
         return -1;
     }
     int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
+        snprintf(err, err_size, "cannot set SO_REUSEADDR: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, SOMAXCONN) < 0) {
         snprintf(err, err_size, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
         close(fd);
         return -1;
     }
     socklen_t len = sizeof sa;
-    getsockname(fd, (struct sockaddr *)&sa, &len);
+    if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+        snprintf(err, err_size, "cannot read the bound port: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
     *bound_port = ntohs(sa.sin_port);
     return fd;
 }
@@ -47,9 +55,12 @@ int net_accept(int listen_fd, char *peer, size_t peer_size)
     if (fd < 0)
         return -1;
     int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+        log_line("warning: cannot set TCP_NODELAY on fd %d: %s (lines may wait for ACKs)",
+                 fd, strerror(errno));
     char ip[INET_ADDRSTRLEN] = "?";
-    inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip);
+    if (!inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip))
+        snprintf(ip, sizeof ip, "?");
     snprintf(peer, peer_size, "%s:%d", ip, ntohs(sa.sin_port));
     return fd;
 }
@@ -96,6 +107,15 @@ bool net_send_all(int fd, const char *p, size_t n)
         n -= (size_t)sent;
     }
     return true;
+}
+
+ssize_t net_send_ready(int fd, const char *p, size_t n)
+{
+    ssize_t sent;
+    do
+        sent = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (sent < 0 && errno == EINTR);
+    return sent;
 }
 
 void net_refuse(int fd, size_t max_users)

@@ -4,6 +4,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+
+/* Room for a peer's "ADDRESS:PORT" as net_accept() writes it. */
+#define NET_PEER_SIZE 48
 
 /* Listen on TCP addr:port (port 0: any free port). Returns the socket and stores the real
  * port in *bound_port; on failure returns -1 with a message naming the address and the
@@ -30,6 +34,10 @@ int net_set_nonblocking(int fd);
 /* Send all n bytes on a blocking socket, retrying after EINTR and short writes; never raises
  * SIGPIPE. False when the connection is broken. */
 bool net_send_all(int fd, const char *p, size_t n);
+
+/* One non-blocking send() (retried after EINTR; never raises SIGPIPE). Returns what send()
+ * returned: bytes accepted, or -1 with errno (EAGAIN: the kernel's buffer is full). */
+ssize_t net_send_ready(int fd, const char *p, size_t n);
 
 /* Tell a connection the server is full (best effort, never blocks) and close it. */
 void net_refuse(int fd, size_t max_users);

@@ -171,6 +171,31 @@ bool room_post_would_cut(const struct room *room)
     return false;
 }
 
+bool room_catch_up_must_wait(const struct room *room, struct catch_up *c, uint64_t progress,
+                             long long now_ms, int grace_ms)
+{
+    if (!room_post_would_cut(room)) {
+        c->waiting = false;
+        return false;
+    }
+    if (!c->waiting || progress != c->progress_seen) {
+        /* Held for the first time, or members are moving: a full grace time from now. */
+        c->waiting = true;
+        c->deadline_ms = now_ms + grace_ms;
+    } else if (now_ms >= c->deadline_ms) {
+        c->waiting = false;         /* nobody moved for a whole grace time: go ahead */
+        return false;
+    }
+    c->progress_seen = progress;
+    return true;
+}
+
+bool room_catch_up_take(struct room *room, struct member *m, struct outbuf *out)
+{
+    size_t unsent_before = m->unsent;
+    return room_take(room, m, out) > 0 || m->unsent < unsent_before;
+}
+
 void room_cut_off(struct room *room, struct member *m)
 {
     if (m->cut_off)
@@ -239,6 +264,7 @@ void room_shutdown(struct room *room)
         BRB-SOLUTION-END */
         m->in_room = false;             /* nobody quits after the server has */
         m->quit = true;
+        m->left = ROOM_LEFT_SHUTDOWN;
         m->stop_at = notice + 1;
     }
 }

@@ -21,6 +21,10 @@
 
 #define ROOM_NO_LIMIT UINT64_MAX
 
+/* How a member left the room, for the server log (session_leave_reason). */
+enum room_left { ROOM_LEFT_NOT, ROOM_LEFT_QUIT, ROOM_LEFT_CLOSED, ROOM_LEFT_TOO_SLOW,
+                 ROOM_LEFT_SHUTDOWN };
+
 struct member {
     void *owner;              /* the variant's client object, handed back to on_cut_off */
     char nick[CHAT_MAX_NICK + 1];
@@ -28,6 +32,7 @@ struct member {
     bool away;                /* after /brb: room lines from hold_from on are held */
     bool quit;                /* has left the room; close once it has taken lines up to stop_at */
     bool cut_off;             /* dropped by the room as too slow: close the connection now */
+    enum room_left left;      /* how it left, once it has (see session_leave_reason) */
     uint64_t cursor;          /* number of the next log line it has not taken */
     uint64_t stop_at;         /* it takes only lines below this (ROOM_NO_LIMIT: all) */
     size_t unsent;            /* bytes taken but perhaps not yet sent (set by room_take) */
@@ -75,11 +80,51 @@ size_t room_online(const struct room *room);
  * taken but not sent, plus lines not yet taken) exceeds --sendq. */
 uint64_t room_post(struct room *room, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* ---- Catching up: the servers' flow control -------------------------------------------
+ *
+ * Delivery is pull-based, so in a burst a perfectly healthy member may simply not have taken
+ * its lines yet when the next post would push the oldest of them out of the log, or take its
+ * unsent output past --sendq: that post would cut it off as too slow. So before any post (a
+ * chat line, a join, a quit), a server asks room_post_would_cut(), and if so it lets the
+ * members behind catch up first, in the one way its design can:
+ *
+ *   chat-async     takes every member's lines into its output buffer at once: with one
+ *                  thread there is nobody to wait for (async/loop.c, let_members_catch_up);
+ *   chat-threaded  the poster lets go of the board and waits for a member's progress
+ *   chat-hybrid    (threaded/board.c, hybrid/board.c: board_must_wait_for_catch_up and
+ *                  board_wait_for_catch_up); chat-hybrid's select thread, which must never
+ *                  wait, holds newcomers in the listen queue instead (hybrid/loop.c).
+ *
+ * Waiting is bounded by the rule of room_catch_up_must_wait(): while members keep making
+ * progress (taking lines, or reporting output sent), the post keeps waiting, since in a burst
+ * everyone is busy and nobody is slow; once no member has moved for a grace time, whoever
+ * still lags is stuck, and the post goes ahead and cuts it off. Only the poster waits: no
+ * member is ever delayed by another. */
+
+/* The shortest grace time: a loaded machine or a sanitizer build slows every thread down. */
+#define ROOM_CATCH_UP_MS 250
+
 /* Could the next room_post cut off a present, non-away member that has simply not taken its
  * lines yet (the log is full and it has not taken the oldest line, or one more line could
- * take it past --sendq)? A variant whose members take lines only now and then can use this
- * to let them catch up first, so that a burst is not mistaken for a slow reader. */
+ * take it past --sendq)? */
 bool room_post_would_cut(const struct room *room);
+
+/* A poster's state while it lets the members behind catch up. Start with all zeros. */
+struct catch_up {
+    bool waiting;             /* this post is being held back */
+    long long deadline_ms;    /* it goes ahead if nobody moves before then (clock_now_ms) */
+    uint64_t progress_seen;   /* the progress count when it last looked */
+};
+
+/* Before a post: must it wait? progress is any count that rises whenever a member makes
+ * progress (see room_catch_up_take); now_ms and grace_ms are in clock_now_ms() terms. True
+ * while room_post_would_cut() and some member moved within the last grace_ms. */
+bool room_catch_up_must_wait(const struct room *room, struct catch_up *c, uint64_t progress,
+                             long long now_ms, int grace_ms);
+
+/* room_take() for a member a poster may be waiting for. True if it was progress: lines
+ * taken, or fewer bytes unsent than its last take recorded (its output was sent). */
+bool room_catch_up_take(struct room *room, struct member *m, struct outbuf *out);
 
 /* End a member's away hold (for /back): the held lines become deliverable. They are bounded
  * by --backlog, not --sendq, so until they are sent --sendq allows their bytes on top of

@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "net.h"
+#include "session.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define UNDER_THREAD_SANITIZER 1
@@ -56,13 +59,17 @@ static void wait_for_stop_signals_in_a_thread(const char *program)
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);    /* inherited by every later thread */
+    /* Blocked here, so inherited by every later thread. */
+    int err = pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     pthread_t waiter;
-    if (pthread_create(&waiter, NULL, wait_for_stop_signal, &stop_signals) != 0) {
-        fprintf(stderr, "%s: cannot start the signal thread\n", program);
+    if (err == 0)
+        err = pthread_create(&waiter, NULL, wait_for_stop_signal, &stop_signals);
+    if (err == 0)
+        err = pthread_detach(waiter);
+    if (err != 0) {
+        fprintf(stderr, "%s: cannot start the signal thread: %s\n", program, strerror(err));
         exit(1);
     }
-    pthread_detach(waiter);
 }
 #endif
 
@@ -77,11 +84,14 @@ static void catch_stop_signals(const char *program)
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
     /* A peer that vanishes while we write must cost an error code, not the process. */
-    signal(SIGPIPE, SIG_IGN);
+    struct sigaction ignore = { .sa_handler = SIG_IGN };
+    sigemptyset(&ignore.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0 ||
+        sigaction(SIGPIPE, &ignore, NULL) < 0) {
+        fprintf(stderr, "%s: cannot set up signal handling: %s\n", program, strerror(errno));
+        exit(1);
+    }
 #ifdef UNDER_THREAD_SANITIZER
     wait_for_stop_signals_in_a_thread(program);
 #endif
@@ -102,6 +112,93 @@ void server_start(struct server_start *s, int argc, char **argv,
         fprintf(stderr, "%s: %s\n", program, err);
         exit(1);
     }
+    if (net_set_nonblocking(s->listen_fd) < 0) {
+        fprintf(stderr, "%s: cannot make the listening socket non-blocking: %s\n", program,
+                strerror(errno));
+        exit(1);
+    }
+    s->spare_fd = net_spare_fd_open();
+    if (s->spare_fd < 0)
+        log_line("warning: no spare descriptor (%s): when out of descriptors, waiting "
+                 "connections cannot be told the server is full", strerror(errno));
     printf("listening on %s:%d\n", s->options.bind, port);
     fflush(stdout);
+}
+
+/* Descriptors beyond one per client: listening socket, pipes, spare, logs. */
+#define SPARE_FDS 64
+
+void server_raise_fd_limit(size_t clients)
+{
+    struct rlimit r;
+    rlim_t want = (rlim_t)clients + SPARE_FDS;
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0) {
+        log_line("warning: cannot read the file descriptor limit: %s", strerror(errno));
+        return;
+    }
+    if (r.rlim_cur >= want)
+        return;
+    r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max >= want ? want : r.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur < want)
+        log_line("warning: only %llu file descriptors allowed for %zu clients",
+                 (unsigned long long)r.rlim_cur, clients);
+}
+
+int server_fd_capacity(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0) {
+        log_line("warning: cannot read the file descriptor limit: %s", strerror(errno));
+        return FD_SETSIZE;
+    }
+    /* Bounded: a poller keeps a few bytes per possible fd. */
+    rlim_t most = 1 << 20;
+    return (int)(r.rlim_cur == RLIM_INFINITY || r.rlim_cur > most ? most : r.rlim_cur);
+}
+
+size_t server_clients_that_fit(size_t wanted, const struct poller *p)
+{
+    /* Client fds start above the lowest one free now. */
+    int lowest_client_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (lowest_client_fd < 0)
+        return wanted;          /* out of fds already: accept() will say so, and refuse */
+    close(lowest_client_fd);
+    int room = poller_capacity(p) - lowest_client_fd;
+    size_t fit = room > 0 ? (size_t)room : 0;
+    return wanted < fit ? wanted : fit;
+}
+
+void server_accept_clients(struct server_start *s, size_t capacity, server_admit_fn *admit,
+                           void *ctx)
+{
+    for (int i = 0; i < SERVER_ACCEPTS_PER_TURN; i++) {
+        char peer[NET_PEER_SIZE];
+        int fd = net_accept_or_refuse(s->listen_fd, &s->spare_fd, capacity, peer, sizeof peer);
+        if (fd >= 0) {
+            if (!admit(ctx, fd, peer))
+                return;
+            continue;
+        }
+        if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
+            continue;           /* retry; or refused for want of descriptors: the next one */
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            log_line("accept failed: %s", strerror(errno));
+        return;
+    }
+}
+
+void server_refuse(int fd, const char *peer, size_t capacity, const char *why)
+{
+    log_line("refused %s: %s", peer, why);
+    net_refuse(fd, capacity);
+}
+
+void server_log_joined(const struct member *m, const char *peer, int fd)
+{
+    log_line("%s connected from %s (fd %d)", m->nick, peer, fd);
+}
+
+void server_log_left(const struct member *m, const char *peer)
+{
+    log_line("%s disconnected (%s)", m->nick[0] ? m->nick : peer, session_leave_reason(m));
 }

@@ -113,14 +113,13 @@ static void do_who(struct room *room, struct member *m, struct outbuf *out)
         room_cut_off(room, m);
 }
 
-/* Post "* NICK VERB" or "* NICK VERB (MESSAGE)". */
-static void post_with_message(struct room *room, struct member *m, const char *verb,
-                              const char *msg, size_t len)
+/* Post "* NICK VERB" or "* NICK VERB (MESSAGE)"; returns the line's number. */
+static uint64_t post_with_message(struct room *room, struct member *m, const char *verb,
+                                  const char *msg, size_t len)
 {
     if (len > 0)
-        room_post(room, "* %s %s (%.*s)", m->nick, verb, (int)len, msg);
-    else
-        room_post(room, "* %s %s", m->nick, verb);
+        return room_post(room, "* %s %s (%.*s)", m->nick, verb, (int)len, msg);
+    return room_post(room, "* %s %s", m->nick, verb);
 }
 
 static void do_brb(struct room *room, struct member *m, const char *msg, size_t len,
@@ -129,17 +128,18 @@ static void do_brb(struct room *room, struct member *m, const char *msg, size_t 
     /* BRB-SOLUTION-BEGIN: /brb [MESSAGE] (PROTOCOL.md, "Commands"). A member that is already
      * away gets the direct reply "! you are already away", and nothing else happens.
      * Otherwise post the away line ("* NICK is away" or "* NICK is away (MESSAGE)":
-     * post_with_message() writes both), then hold every room line after it: mark the member
-     * away and set its stop_at (room.h) so that room_take() gives it nothing past its own
-     * away line. */
+     * post_with_message() writes both and returns its number), then hold every room line
+     * after it: mark the member away and set its stop_at (room.h) so that room_take() gives
+     * it nothing past its own away line. (Not roomlog_next() after the post: the post may
+     * have cut off a slow member, whose quit line then follows the away line.) */
     if (m->away) {
         reply(room, m, out, "! you are already away\n");
         return;
     }
-    post_with_message(room, m, "is away", msg, len);
+    uint64_t away_line = post_with_message(room, m, "is away", msg, len);
     /* The away line itself still reaches the member; everything after it is held. */
     m->away = true;
-    m->stop_at = roomlog_next(&room->log);
+    m->stop_at = away_line + 1;
     /* BRB-SOLUTION-ELSE
     (void)msg;
     (void)len;
@@ -190,16 +190,18 @@ static void do_back(struct room *room, struct member *m, const char *msg, size_t
 
 static void do_quit(struct room *room, struct member *m, const char *msg, size_t len)
 {
-    post_with_message(room, m, "has quit", msg, len);
+    uint64_t quit_line = post_with_message(room, m, "has quit", msg, len);
     m->in_room = false;
     m->quit = true;
-    /* It gets every line up to its own quit line, unless it is away: then nothing more. */
+    m->left = ROOM_LEFT_QUIT;
+    /* It gets every line up to its own quit line (not the "(too slow)" line of someone that
+     * post cut off), unless it is away: then nothing more. */
     /* BRB-SOLUTION-BEGIN: a member that quits while away gets none of its held lines, nor
      * its own quit line: leave its stop_at where /brb put it. */
     if (!m->away)
-        m->stop_at = roomlog_next(&room->log);
+        m->stop_at = quit_line + 1;
     /* BRB-SOLUTION-ELSE
-    m->stop_at = roomlog_next(&room->log);
+    m->stop_at = quit_line + 1;
     BRB-SOLUTION-END */
 }
 
@@ -275,8 +277,21 @@ void session_disconnect(struct room *room, struct member *m)
         return;
     m->in_room = false;
     m->quit = true;
+    m->left = ROOM_LEFT_CLOSED;
     m->stop_at = m->cursor;
     room_post(room, "* %s has quit (connection closed)", m->nick);
+}
+
+const char *session_leave_reason(const struct member *m)
+{
+    switch (m->cut_off ? ROOM_LEFT_TOO_SLOW : m->left) {
+    case ROOM_LEFT_QUIT:      return "quit";
+    case ROOM_LEFT_TOO_SLOW:  return "too slow";
+    case ROOM_LEFT_SHUTDOWN:  return "server shutting down";
+    case ROOM_LEFT_CLOSED:    return "connection closed";
+    case ROOM_LEFT_NOT:       break;
+    }
+    return "never joined";
 }
 
 size_t session_format_full(char *buf, size_t size, size_t max_users)

@@ -29,6 +29,10 @@ void session_input(struct room *room, struct member *m, enum frame_kind kind,
  * was still in the room. The member stays attached until room_detach(). */
 void session_disconnect(struct room *room, struct member *m);
 
+/* Why the member left, for the server log: "quit", "connection closed", "too slow",
+ * "server shutting down" (or "never joined"). */
+const char *session_leave_reason(const struct member *m);
+
 /* Write the line sent to a connection refused because the server is full ("! server full
  * (max N users)\n") into buf; returns its length. */
 size_t session_format_full(char *buf, size_t size, size_t max_users);

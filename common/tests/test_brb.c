@@ -397,6 +397,24 @@ static void test_help_names_brb_and_back(void **state)
 
 /* ---- leaving while away ------------------------------------------------------------------ */
 
+/* The away line is the last line an away member takes, even when posting it cuts off a slow
+ * member: that member's "(too slow)" quit line is logged after the away line, and is held. */
+static void test_cut_off_by_the_away_line_is_held(void **state)
+{
+    (void)state;
+    start(3, 0);
+    struct client *a = connect_client();
+    struct client *slow = connect_client();
+    drain(a);                           /* slow never takes anything */
+    say(a, "x");
+    say(a, "y");
+    drain(a);
+    say(a, "/brb");                     /* the log drops a line slow has not taken */
+    assert_true(slow->m.cut_off);
+    expect_client(a, "* guest1 is away\n");
+    assert_false(room_has_pending(&room, &a->m));
+}
+
 static void test_quit_while_away(void **state)
 {
     (void)state;
@@ -544,6 +562,7 @@ int main(void)
         T(test_commands_while_away_do_not_bring_back),
         T(test_who_marks_away),
         T(test_help_names_brb_and_back),
+        T(test_cut_off_by_the_away_line_is_held),
         T(test_quit_while_away),
         T(test_disconnect_while_away),
         T(test_shutdown_notice_reaches_away_member),

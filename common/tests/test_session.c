@@ -457,6 +457,24 @@ static void test_quit_delivers_up_to_own_quit_line(void **state)
     expect_client(b, "");
 }
 
+/* The quitter's own quit line is the last it takes, even when posting it cuts off a slow
+ * member, whose "(too slow)" line is logged right after it. */
+static void test_quit_line_cutting_off_a_slow_member_is_the_last(void **state)
+{
+    (void)state;
+    start(3, 0);
+    struct client *a = connect_client();
+    struct client *slow = connect_client();
+    drain(a);                           /* slow never takes anything */
+    say(a, "x");
+    say(a, "y");
+    drain(a);
+    say(a, "/quit");                    /* the log drops a line slow has not taken */
+    assert_true(slow->m.cut_off);
+    expect_client(a, "* guest1 has quit\n");
+    assert_true(room_member_done(&a->m));
+}
+
 static void test_quit_without_message(void **state)
 {
     (void)state;
@@ -657,6 +675,7 @@ int main(void)
         T(test_who_alone),
         T(test_help_names_commands),
         T(test_quit_delivers_up_to_own_quit_line),
+        T(test_quit_line_cutting_off_a_slow_member_is_the_last),
         T(test_quit_without_message),
         T(test_disconnect_posts_connection_closed),
         T(test_disconnect_after_quit),
