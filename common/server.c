@@ -193,9 +193,9 @@ void server_refuse(int fd, const char *peer, size_t capacity, const char *why)
     net_refuse(fd, capacity);
 }
 
-void server_log_joined(const struct member *m, const char *peer, int fd)
+void server_log_joined(const char *nick, const char *peer, int fd)
 {
-    log_line("%s connected from %s (fd %d)", m->nick, peer, fd);
+    log_line("%s connected from %s (fd %d)", nick, peer, fd);
 }
 
 void server_log_left(const struct member *m, const char *peer)

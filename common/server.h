@@ -57,7 +57,7 @@ void server_accept_clients(struct server_start *s, size_t capacity, server_admit
 void server_refuse(int fd, const char *peer, size_t capacity, const char *why);
 
 /* The log lines of a member's arrival and departure, the same in every server. */
-void server_log_joined(const struct member *m, const char *peer, int fd);
+void server_log_joined(const char *nick, const char *peer, int fd);
 void server_log_left(const struct member *m, const char *peer);
 
 #endif

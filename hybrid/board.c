@@ -1,31 +1,41 @@
 /* board.c - see board.h. */
 #include "board.h"
 
-#include <errno.h>
-#include <time.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
 
 int board_init(struct board *b, const struct room_config *config,
                void (*wake_taker)(struct member *m), void (*on_cut_off)(struct member *m))
 {
-    if (room_init(&b->room, config) != 0)
+    memset(b, 0, sizeof *b);
+    int err = pthread_mutex_init(&b->lock, NULL);
+    if (err != 0) {
+        log_line("cannot create the board lock: %s", strerror(err));
         return -1;
+    }
+    /* Grace times end at deadlines on the monotonic clock (clock.h). */
+    err = clock_cond_init(&b->members_progressed);
+    if (err != 0) {
+        log_line("cannot create the board's condition variable: %s", strerror(err));
+        pthread_mutex_destroy(&b->lock);
+        return -1;
+    }
+    if (room_init(&b->room, config) != 0) {
+        log_line("out of memory");
+        pthread_cond_destroy(&b->members_progressed);
+        pthread_mutex_destroy(&b->lock);
+        return -1;
+    }
     b->room.on_cut_off = on_cut_off;
     b->wake_taker = wake_taker;
-    b->posters_waiting = 0;
-    b->log_next_at_lock = 0;
-    pthread_mutex_init(&b->lock, NULL);
-    /* Deadlines are measured on the monotonic clock: setting the date must not stretch them. */
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&b->lines_taken, &attr);
-    pthread_condattr_destroy(&attr);
     return 0;
 }
 
 void board_free(struct board *b)
 {
-    pthread_cond_destroy(&b->lines_taken);
+    pthread_cond_destroy(&b->members_progressed);
     pthread_mutex_destroy(&b->lock);
     room_free(&b->room);
 }
@@ -36,9 +46,8 @@ void board_lock(struct board *b)
     b->log_next_at_lock = roomlog_next(&b->room.log);
 }
 
-/* Every member with lines past its cursor gets its thread woken, and posters waiting for
- * laggards re-check (they may now be the ones behind). This loop over all members, once per
- * locked section that posted, is the price of one thread per client: see README.md. */
+/* Every member with lines past its cursor gets its thread woken. This loop over all members,
+ * once per locked section that posted, is the price of one thread per client: see README.md. */
 static void wake_takers(struct board *b)
 {
     for (size_t i = 0; i < b->room.count; i++) {
@@ -46,8 +55,6 @@ static void wake_takers(struct board *b)
         if (room_has_pending(&b->room, m))
             b->wake_taker(m);
     }
-    if (b->posters_waiting > 0)
-        pthread_cond_broadcast(&b->lines_taken);
     b->log_next_at_lock = roomlog_next(&b->room.log);
 }
 
@@ -60,57 +67,39 @@ void board_unlock(struct board *b)
 
 size_t board_take(struct board *b, struct member *m, struct outbuf *out)
 {
-    size_t taken = room_take(&b->room, m, out);
-    /* Even with no line taken the member may have caught up: room_take() also records how
-     * much of its output is still unsent, which is what --sendq counts. */
-    if (b->posters_waiting > 0)
-        pthread_cond_broadcast(&b->lines_taken);
-    return taken;
-}
-
-static struct timespec deadline_after_ms(long ms)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
+    uint64_t cursor_before = m->cursor;
+    if (room_catch_up_take(&b->room, m, out)) {
+        b->progress++;
+        if (b->posters_waiting > 0)
+            pthread_cond_broadcast(&b->members_progressed);
     }
-    return t;
+    return (size_t)(m->cursor - cursor_before);
 }
 
-bool board_make_room(struct board *b, struct member *self, struct outbuf *out)
+bool board_must_wait_for_catch_up(struct board *b, struct catch_up *c)
 {
-    struct timespec deadline;
-    bool waited = false;
+    return room_catch_up_must_wait(&b->room, c, b->progress, clock_now_ms(), ROOM_CATCH_UP_MS);
+}
 
-    while (room_post_would_cut(&b->room)) {
-        /* The member behind may be self: its unsent bytes count against --sendq. Take our
-         * own lines and, if we hold any output at all, go and send it before waiting. */
+void board_wait_for_catch_up(struct board *b, const struct catch_up *c)
+{
+    struct timespec deadline = clock_deadline_after_ms(clock_ms_until(c->deadline_ms));
+    wake_takers(b);                 /* the members behind may not know yet of our last posts */
+    b->posters_waiting++;
+    while (b->progress == c->progress_seen &&
+           pthread_cond_timedwait(&b->members_progressed, &b->lock, &deadline) == 0)
+        continue;
+    b->posters_waiting--;
+}
+
+bool board_catch_up(struct board *b, struct member *self, struct outbuf *out,
+                    struct catch_up *c)
+{
+    while (board_must_wait_for_catch_up(b, c)) {
         board_take(b, self, out);
         if (outbuf_len(out) > 0)
             return false;
-        if (!room_post_would_cut(&b->room))
-            break;
-        if (!waited)
-            deadline = deadline_after_ms(BOARD_CATCH_UP_MS);
-        waited = true;
-        wake_takers(b);             /* the laggards may not know yet about our earlier posts */
-        b->posters_waiting++;
-        int rc = pthread_cond_timedwait(&b->lines_taken, &b->lock, &deadline);
-        b->posters_waiting--;
-        if (rc == ETIMEDOUT)
-            break;                  /* still behind after the grace period: stuck, not slow */
+        board_wait_for_catch_up(b, c);
     }
     return true;
-}
-
-bool board_post_would_cut(struct board *b)
-{
-    board_lock(b);
-    bool would_cut = room_post_would_cut(&b->room);
-    board_unlock(b);
-    return would_cut;
 }

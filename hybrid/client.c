@@ -3,7 +3,6 @@
 #include "client.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +12,7 @@
 #include "client_thread.h"
 #include "log.h"
 #include "session.h"
-
-static struct client *client_new(struct board *board, int fd, const char *peer,
-                                 int reader_wake_fd, size_t sendq)
-{
-    struct client *c = malloc(sizeof *c);
-    if (!c)
-        return NULL;
-    c->fd = fd;
-    snprintf(c->peer, sizeof c->peer, "%s", peer);
-    c->board = board;
-    c->reader_wake_fd = reader_wake_fd;
-    framer_init(&c->framer);
-    c->raw_next = c->raw;
-    c->raw_left = 0;
-    c->reading = true;
-    outbuf_init(&c->out, sendq);
-    pthread_mutex_init(&c->mutex, NULL);
-    pthread_cond_init(&c->wakeup, NULL);
-    inbox_init(&c->inbox);
-    c->news = c->input_ended = c->stop = c->finished = false;
-    return c;
-}
+#include "thread.h"
 
 static void client_free(struct client *c)
 {
@@ -44,36 +22,46 @@ static void client_free(struct client *c)
     free(c);
 }
 
-/* Start the thread with a small stack and every signal blocked: SIGINT and SIGTERM are then
- * always handled on the select() thread, never in the middle of a client's send(). */
-static bool start_thread(struct client *c)
+static struct client *client_new(struct board *board, int fd, const char *peer,
+                                 int select_wake_fd, size_t sendq, const char **why)
 {
-    pthread_attr_t attr;
-    sigset_t all, saved;
-
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, CLIENT_STACK_SIZE);
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &saved);
-    int rc = pthread_create(&c->thread, &attr, client_thread_main, c);
-    pthread_sigmask(SIG_SETMASK, &saved, NULL);
-    pthread_attr_destroy(&attr);
-    if (rc != 0)
-        log_line("cannot start a thread for %s: %s", c->peer, strerror(rc));
-    return rc == 0;
+    struct client *c = calloc(1, sizeof *c);
+    if (!c) {
+        *why = "out of memory";
+        return NULL;
+    }
+    int err = pthread_mutex_init(&c->mutex, NULL);
+    if (err == 0 && (err = pthread_cond_init(&c->wakeup, NULL)) != 0)
+        pthread_mutex_destroy(&c->mutex);
+    if (err != 0) {
+        log_line("cannot create a mutex or condition variable: %s", strerror(err));
+        *why = "out of resources";
+        free(c);
+        return NULL;
+    }
+    c->fd = fd;
+    snprintf(c->peer, sizeof c->peer, "%s", peer);
+    c->board = board;
+    c->select_wake_fd = select_wake_fd;
+    framer_init(&c->framer);
+    c->raw_next = c->raw;
+    c->reading = true;
+    outbuf_init(&c->out, sendq);
+    inbox_init(&c->inbox);
+    return c;
 }
 
-bool client_start(struct board *board, int fd, const char *peer, int reader_wake_fd,
-                  size_t sendq, struct client **started)
+struct client *client_open(struct board *board, int fd, const char *peer, int select_wake_fd,
+                           size_t sendq, const char **why)
 {
-    struct client *c = client_new(board, fd, peer, reader_wake_fd, sendq);
+    struct client *c = client_new(board, fd, peer, select_wake_fd, sendq, why);
     if (!c)
-        return false;
+        return NULL;
+    char nick[CHAT_MAX_NICK + 1];
 
     /* Joining here, on the select() thread, rather than in the new thread, keeps the order
      * of events simple: a client is in the room before any of its input can be read, and a
      * shutdown notice posted by this same thread can never overtake a join. */
-    char nick[CHAT_MAX_NICK + 1];
     board_lock(board);
     bool attached = room_attach(&board->room, &c->member, c);
     if (attached) {
@@ -82,20 +70,23 @@ bool client_start(struct board *board, int fd, const char *peer, int reader_wake
     }
     board_unlock(board);
     if (!attached) {
+        *why = "server full";
         client_free(c);
-        return false;
+        return NULL;
     }
-    if (!start_thread(c)) {
+    int err = thread_start(&c->thread, client_thread_main, c);
+    if (err != 0) {
+        log_line("cannot start a thread for %s: %s", c->peer, strerror(err));
+        *why = "cannot start a thread";
         board_lock(board);
         session_disconnect(&board->room, &c->member);
         room_detach(&board->room, &c->member);
         board_unlock(board);
         client_free(c);
-        return false;
+        return NULL;
     }
-    log_line("%s connected from %s (fd %d)", nick, c->peer, fd);
-    *started = c;
-    return true;
+    server_log_joined(nick, c->peer, fd);
+    return c;
 }
 
 /* Frame buffered bytes into the inbox until one or the other runs out. Mutex held. */
@@ -166,12 +157,24 @@ void client_stop(struct client *c)
     shutdown(c->fd, SHUT_RDWR);
 }
 
-void client_destroy(struct client *c)
+void client_close(struct client *c)
 {
-    pthread_join(c->thread, NULL);
+    int err = pthread_join(c->thread, NULL);
+    if (err != 0) {
+        /* Its socket may still be in use: closing it could hit a reused number. */
+        log_line("cannot join the thread of %s: %s", c->peer, strerror(err));
+        exit(1);
+    }
     /* Only now, with its thread gone and its fd out of every fd_set, may the number be reused. */
     close(c->fd);
     client_free(c);
+}
+
+void client_wake_select_thread(struct client *c)
+{
+    /* A full pipe already holds a wake-up the select thread has not read: enough. */
+    if (write(c->select_wake_fd, "x", 1) < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        log_line("cannot wake the select thread: %s", strerror(errno));
 }
 
 void client_wake_taker(struct member *m)

@@ -2,7 +2,7 @@
  * own thread.
  *
  * Who owns what (this is the whole concurrency story of a connection):
- *   - The select() thread (reader_loop.c) reads the socket, frames lines and pushes them into
+ *   - The select() thread (loop.c) reads the socket, frames lines and pushes them into
  *     the inbox. It alone may close the socket, and only once the client thread has finished:
  *     an fd is never closed while it may still be in an fd_set or under a blocking send.
  *   - The client thread (client_thread.c) applies the lines to the room, takes its room lines
@@ -21,22 +21,17 @@
 #include "board.h"
 #include "framer.h"
 #include "inbox.h"
+#include "net.h"
 #include "outbuf.h"
 #include "room.h"
-
-/* One recv() per readable client per select() turn, at most this many bytes: a flooding
- * client gets the same share of the select thread as everyone else. */
-#define CLIENT_READ_CHUNK 4096
-
-/* Client threads only run chat code and blocking sends; they need little stack. */
-#define CLIENT_STACK_SIZE (256 * 1024)
+#include "server.h"
 
 struct client {
     /* Set before the thread starts, then never changed. */
     int fd;
-    char peer[48];
+    char peer[NET_PEER_SIZE];
     struct board *board;
-    int reader_wake_fd;             /* write a byte here to wake the select() thread */
+    int select_wake_fd;             /* write a byte here to wake the select() thread */
     pthread_t thread;
 
     /* Guarded by the board lock. */
@@ -44,13 +39,14 @@ struct client {
 
     /* The select() thread's alone: input not yet handed over. */
     struct framer framer;
-    char raw[CLIENT_READ_CHUNK];    /* bytes received but not yet framed (inbox was full) */
+    char raw[SERVER_READ_CHUNK];    /* bytes received but not yet framed (inbox was full) */
     const char *raw_next;
     size_t raw_left;
     bool reading;                   /* no EOF or error yet */
 
     /* The client thread's alone (handed over from the select thread before it starts). */
     struct outbuf out;
+    struct catch_up catch_up;       /* while a line of its waits for the members behind */
 
     /* Guarded by mutex: the conversation between the two threads. */
     pthread_mutex_t mutex;
@@ -64,15 +60,16 @@ struct client {
 
 /* ---- called by the select() thread ---- */
 
-/* A new connection: attach it to the room (false: the room is full), join it (welcome,
- * history, join line) and start its thread. On false the caller still owns fd. */
-bool client_start(struct board *board, int fd, const char *peer, int reader_wake_fd,
-                  size_t sendq, struct client **started);
+/* A new connection: attach it to the room, join it (welcome, history, join line) and start
+ * its thread. NULL, with the reason in *why, if the room is full or the thread cannot start:
+ * the caller still owns fd then. */
+struct client *client_open(struct board *board, int fd, const char *peer, int select_wake_fd,
+                           size_t sendq, const char **why);
 
 enum client_state {
-    CLIENT_WATCH,       /* put its fd in the read set */
+    CLIENT_WATCH,       /* watch its fd for input */
     CLIENT_PAUSED,      /* inbox full (or input over): leave its fd alone this turn */
-    CLIENT_FINISHED,    /* its thread is done: call client_destroy() */
+    CLIENT_FINISHED,    /* its thread is done: call client_close() */
 };
 /* Before each select(): hand over bytes left from an earlier read if the inbox has room
  * again, and say whether the fd should be watched. */
@@ -86,7 +83,12 @@ bool client_read(struct client *c);
 void client_stop(struct client *c);
 
 /* Join its thread (it has finished, or was stopped), close the socket, free everything. */
-void client_destroy(struct client *c);
+void client_close(struct client *c);
+
+/* ---- called by the client thread ---- */
+
+/* Make the select() thread look at every client again (a byte on its wake pipe). */
+void client_wake_select_thread(struct client *c);
 
 /* ---- called by anyone holding the board lock (board.h callbacks) ---- */
 

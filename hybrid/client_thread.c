@@ -31,14 +31,14 @@ static bool wait_for_work(struct client *c, bool more)
     return !stop;
 }
 
-/* Take the oldest input line, if any. *ended: there is none and none will come. *reader_paused:
+/* Take the oldest input line, if any. *ended: there is none and none will come. *select_paused:
  * the inbox was full, so the select() thread stopped reading us and must be told. */
 static bool next_line(struct client *c, struct inbox_line *line, bool *ended,
-                      bool *reader_paused)
+                      bool *select_paused)
 {
     pthread_mutex_lock(&c->mutex);
     if (inbox_full(&c->inbox))
-        *reader_paused = true;
+        *select_paused = true;
     bool got = inbox_pop(&c->inbox, line);
     *ended = !got && c->input_ended;
     pthread_mutex_unlock(&c->mutex);
@@ -54,9 +54,9 @@ static bool has_input(struct client *c)
 }
 
 /* Apply queued input lines to the room, board locked. Stops early (*stalled) when the output
- * this client holds must be sent before the room can take more lines (board_make_room).
- * Returns true when every line was applied and the input has ended. */
-static bool apply_input(struct client *c, bool *stalled, bool *reader_paused)
+ * this client holds must be sent before the room can take more lines. Returns true when
+ * every line was applied and the input has ended. */
+static bool apply_input(struct client *c, bool *stalled, bool *select_paused)
 {
     struct board *b = c->board;
     struct member *m = &c->member;
@@ -64,12 +64,12 @@ static bool apply_input(struct client *c, bool *stalled, bool *reader_paused)
     bool ended = false;
 
     while (!m->cut_off) {
-        /* Check before waiting for room: no point holding back for a line that is not there. */
-        if (has_input(c) && !board_make_room(b, m, &c->out)) {
+        /* Check before waiting: no point holding back for a line that is not there. */
+        if (has_input(c) && !board_catch_up(b, m, &c->out, &c->catch_up)) {
             *stalled = true;
             return false;
         }
-        if (!next_line(c, &line, &ended, reader_paused))
+        if (!next_line(c, &line, &ended, select_paused))
             break;
         session_input(&b->room, m, line.kind, line.text, line.len, &c->out);
     }
@@ -82,10 +82,10 @@ static struct pass apply_and_take(struct client *c)
     struct board *b = c->board;
     struct member *m = &c->member;
     struct pass p = { false, false, false, false };
-    bool stalled = false, reader_paused = false;
+    bool stalled = false, select_paused = false;
 
     board_lock(b);
-    bool ended = apply_input(c, &stalled, &reader_paused);
+    bool ended = apply_input(c, &stalled, &select_paused);
     if (ended) {
         /* Gone without /quit: leave now. After /quit it is still owed its last lines, and
          * gets them if it still reads; but a client that closed its side is never waited
@@ -103,21 +103,17 @@ static struct pass apply_and_take(struct client *c)
     p.more = stalled || room_has_pending(&b->room, m);
     board_unlock(b);
 
-    if (reader_paused) {
-        /* Our inbox has room again: the select() thread may read this socket again. */
-        ssize_t unused = write(c->reader_wake_fd, "x", 1);
-        (void)unused;
-    }
+    if (select_paused)
+        client_wake_select_thread(c);   /* our inbox has room: it may read our socket again */
     return p;
 }
 
 static void send_without_waiting(struct client *c)
 {
     while (outbuf_len(&c->out) > 0) {
-        ssize_t n = send(c->fd, outbuf_data(&c->out), outbuf_len(&c->out),
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = net_send_ready(c->fd, outbuf_data(&c->out), outbuf_len(&c->out));
         if (n <= 0)
-            return;
+            return;                 /* full or broken: it closed its side, it is not waited for */
         outbuf_consume(&c->out, (size_t)n);
     }
 }
@@ -127,21 +123,17 @@ static void leave(struct client *c)
 {
     struct board *b = c->board;
     struct member *m = &c->member;
-    char nick[CHAT_MAX_NICK + 1];
 
     board_lock(b);
-    const char *why = m->cut_off ? "too slow" : m->quit ? "quit" : "connection closed";
-    memcpy(nick, m->nick, sizeof nick);
     session_disconnect(&b->room, m);    /* "(connection closed)" if it was still in the room */
     room_detach(&b->room, m);           /* from now on no other thread looks at this client */
     board_unlock(b);
-    log_line("%s disconnected (%s)", nick, why);
+    server_log_left(m, c->peer);
 
     pthread_mutex_lock(&c->mutex);
     c->finished = true;
     pthread_mutex_unlock(&c->mutex);
-    ssize_t unused = write(c->reader_wake_fd, "x", 1);
-    (void)unused;
+    client_wake_select_thread(c);
 }
 
 void *client_thread_main(void *arg)

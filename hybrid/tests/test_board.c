@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "../board.h"
+#include "clock.h"
 #include "session.h"
 
 #define MEMBERS 3
@@ -143,7 +144,7 @@ static void fill_log(struct fixture *f, size_t backlog)
     board_unlock(&f->board);
 }
 
-static void make_room_sends_own_output_first(void **state)
+static void catch_up_sends_own_output_first(void **state)
 {
     (void)state;
     struct fixture f;
@@ -153,7 +154,8 @@ static void make_room_sends_own_output_first(void **state)
     say(&f, 2, "from 2");                           /* member 0 now has a line to take */
     say(&f, 2, "from 2 again");                     /* the log is full */
     assert_true(room_post_would_cut(&f.board.room));
-    assert_false(board_make_room(&f.board, &f.m[0], &f.out[0]));
+    struct catch_up c = { 0 };
+    assert_false(board_catch_up(&f.board, &f.m[0], &f.out[0], &c));
     assert_true(outbuf_len(&f.out[0]) > 0);         /* it took its lines: send them first */
     board_unlock(&f.board);
     assert_int_equal(ncut, 0);
@@ -168,7 +170,10 @@ static void stuck_member_is_cut_after_the_wait(void **state)
     fill_log(&f, 8);
     board_lock(&f.board);
     assert_true(room_post_would_cut(&f.board.room));
-    assert_true(board_make_room(&f.board, &f.m[0], &f.out[0]));  /* after BOARD_CATCH_UP_MS */
+    struct catch_up c = { 0 };
+    long long t0 = clock_now_ms();
+    assert_true(board_catch_up(&f.board, &f.m[0], &f.out[0], &c));
+    assert_true(clock_now_ms() - t0 >= ROOM_CATCH_UP_MS);   /* nobody moved meanwhile */
     assert_true(was_woken(&f.m[1]));                /* it was told to catch up meanwhile */
     assert_int_equal(ncut, 0);
     say(&f, 0, "one line too many");
@@ -203,7 +208,8 @@ static void member_that_catches_up_is_not_cut(void **state)
     fill_log(&f, 8);
     assert_int_equal(pthread_create(&helper, NULL, catch_up, &f), 0);
     board_lock(&f.board);
-    assert_true(board_make_room(&f.board, &f.m[0], &f.out[0]));
+    struct catch_up c = { 0 };
+    assert_true(board_catch_up(&f.board, &f.m[0], &f.out[0], &c));
     assert_false(room_post_would_cut(&f.board.room));
     say(&f, 0, "room for this one");
     board_unlock(&f.board);
@@ -217,7 +223,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(post_wakes_those_with_lines_only),
         cmocka_unit_test(no_post_no_wake),
-        cmocka_unit_test(make_room_sends_own_output_first),
+        cmocka_unit_test(catch_up_sends_own_output_first),
         cmocka_unit_test(stuck_member_is_cut_after_the_wait),
         cmocka_unit_test(member_that_catches_up_is_not_cut),
     };
