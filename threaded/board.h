@@ -4,27 +4,29 @@
  * (common/rwlock.h). The rule every thread follows:
  *
  *   - Anything that may post a line or touch another member (a client's input, a join, a
- *     disconnect, room_detach, the shutdown notice) is a WRITER: board_lock_for_writing().
- *   - Taking one's own pending lines (room_take, room_has_pending, room_member_done on one's
- *     own member) is a READER: board_lock_for_reading(). Readers change only their own
- *     member's cursor, which other threads look at only as writers, so readers never conflict.
+ *     disconnect, room_detach, the shutdown notice) takes the lock exclusively, as a writer:
+ *     board_lock().
+ *   - Taking one's own pending lines (board_take, room_has_pending, room_member_done on one's
+ *     own member) takes it shared, as a reader: board_lock_shared(). A thread holding it
+ *     shared changes only its own member's cursor, which other threads look at only with the
+ *     lock held exclusively, so threads sharing the lock never conflict.
  *   - Nobody holds the lock across a send() or recv(): a stuck client must never hold up
  *     the board.
  *
- * Flow control. Client threads take their lines only when their receive timeout ends, so a
- * burst of posts can fill the log, or pile up more than --sendq bytes for someone, before a
- * perfectly healthy reader has looked. Before a post that would cut such a reader off
- * (room_post_would_cut), the poster holds the line back (board_post_must_wait): it lets go
- * of the lock and waits for readers to take lines or finish sending. Once no reader at all
- * has moved for a grace time, the laggard is really stuck, and the post cuts it off. */
+ * Catching up (room.h explains it). Client threads take their lines only when their receive
+ * timeout ends, so a burst of posts can fill the log, or pile up more than --sendq bytes for
+ * someone, before a perfectly healthy client's thread has looked. A poster whose post would
+ * cut such a member off lets go of the lock and waits on `progressed` for a member's thread
+ * to take lines or finish sending (board_take announces it); the grace time is a few receive
+ * timeouts. */
 #ifndef THREADED_BOARD_H
 #define THREADED_BOARD_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 
+#include "outbuf.h"
 #include "room.h"
 #include "rwlock.h"
 
@@ -32,47 +34,37 @@ struct board {
     struct rwlock lock;
     struct room room;           /* read or written only under `lock`, as above */
     bool stopping;              /* room_shutdown() has run; under `lock` */
-    int grace_ms;               /* how long no reader may move before a laggard counts as stuck */
+    int grace_ms;               /* how long no member may move before a laggard is stuck */
 
-    /* Readers announce progress here (lines taken, output sent), for waiting posters. */
+    /* Catching up. Threads holding `lock` shared cannot wait on a condition variable with it,
+     * so progress is announced under a mutex of its own. Lock order: `lock`, then this. */
     pthread_mutex_t progress_mutex;
-    pthread_cond_t readers_progressed;
-    uint64_t progress;          /* counts those announcements */
+    pthread_cond_t progressed;
+    uint64_t progress;          /* board_take() calls that were progress */
     unsigned posters_waiting;
 };
 
-/* timeout_ms is the clients' receive timeout: it sets how long posters wait for readers.
- * Returns 0, or -1 if out of memory. */
+/* timeout_ms is the clients' receive timeout: it sets the grace time. Returns 0, or -1
+ * (logged) if out of memory or a pthread initialiser failed. */
 int board_init(struct board *b, const struct room_config *config, int timeout_ms);
 void board_free(struct board *b);
 
-void board_lock_for_writing(struct board *b);
-void board_unlock_after_writing(struct board *b);
-void board_lock_for_reading(struct board *b);
-void board_unlock_after_reading(struct board *b);
+void board_lock(struct board *b);             /* exclusive: a writer */
+void board_unlock(struct board *b);
+void board_lock_shared(struct board *b);      /* shared: a reader of the board */
+void board_unlock_shared(struct board *b);
 
-/* A poster holding a line back until readers catch up. */
-struct post_hold {
-    bool active;                /* the current line is being held back */
-    struct timespec deadline;   /* if no reader moves before this, it posts anyway */
-    uint64_t progress_seen;     /* readers' progress count when it last checked */
-};
+/* Lock held, shared or exclusive: room_take() for the caller's own member, and wake the
+ * posters waiting to catch up if it was progress. Returns the lines taken. */
+size_t board_take(struct board *b, struct member *m, struct outbuf *out);
 
-/* With the write lock held, before applying a line that may post: should the line wait?
- * True if the post could cut off a present reader that has merely not taken its lines yet
- * (room_post_would_cut), unless no reader at all has made progress for a whole grace time
- * (then the laggard is stuck, and the post goes ahead and cuts it off). While readers keep
- * moving, the line keeps waiting: in a burst from many clients, everyone is busy and nobody
- * is slow. The caller releases the lock, delivers its own output (so that it is never the
- * laggard itself), calls board_wait_for_readers() and asks again. */
-bool board_post_must_wait(struct board *b, struct post_hold *h);
+/* Lock held exclusively, before applying a line that may post: must it wait for the members
+ * behind (room_catch_up_must_wait)? If so, the caller unlocks, delivers its own output (it
+ * must never be the laggard itself), calls board_wait_for_catch_up() and asks again. */
+bool board_must_wait_for_catch_up(struct board *b, struct catch_up *c);
 
-/* With no lock held: wait until some reader makes progress, or the grace time runs out. */
-void board_wait_for_readers(struct board *b, const struct post_hold *h);
-
-/* A reader took lines, or told the room (by taking again) that its output was sent: wake any
- * poster waiting in board_wait_for_readers(). */
-void board_note_reader_progress(struct board *b);
+/* No lock held: wait until some member makes progress, or the grace time of c runs out. */
+void board_wait_for_catch_up(struct board *b, const struct catch_up *c);
 
 /* Post the shutdown notice (room_shutdown) and mark the board as stopping. */
 void board_shutdown(struct board *b);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../board.h"
+#include "clock.h"
 #include "session.h"
 
 #define BACKLOG 4
@@ -23,12 +24,6 @@ static struct board board;
 static struct member first_reader, second_reader, poster;
 static struct outbuf first_out, second_out, poster_out;
 
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static int setup(void **state)
 {
@@ -68,25 +63,23 @@ static int teardown(void **state)
 /* What a reader thread does when its receive timeout ends: take its lines, say so. */
 static void take_as_reader(struct member *m, struct outbuf *out)
 {
-    board_lock_for_reading(&board);
-    size_t taken = room_take(&board.room, m, out);
-    board_unlock_after_reading(&board);
-    if (taken > 0)
-        board_note_reader_progress(&board);
+    board_lock_shared(&board);
+    board_take(&board, m, out);
+    board_unlock_shared(&board);
 }
 
 /* What a client thread does with a line that may post: hold it back while the board says so.
  * Returns with the write lock held, and how long the line waited. */
-static long long hold_until_post_may_go(struct post_hold *hold)
+static long long hold_until_post_may_go(struct catch_up *hold)
 {
-    long long t0 = now_ms();
-    board_lock_for_writing(&board);
-    while (board_post_must_wait(&board, hold)) {
-        board_unlock_after_writing(&board);
-        board_wait_for_readers(&board, hold);
-        board_lock_for_writing(&board);
+    long long t0 = clock_now_ms();
+    board_lock(&board);
+    while (board_must_wait_for_catch_up(&board, hold)) {
+        board_unlock(&board);
+        board_wait_for_catch_up(&board, hold);
+        board_lock(&board);
     }
-    return now_ms() - t0;
+    return clock_now_ms() - t0;
 }
 
 static void wait_until_poster_waits(void)
@@ -106,26 +99,26 @@ static void wait_until_poster_waits(void)
 static void test_no_wait_when_nobody_would_be_cut(void **state)
 {
     (void)state;
-    struct post_hold hold = { .active = false };
+    struct catch_up hold = { 0 };
 
     take_as_reader(&first_reader, &first_out);
     take_as_reader(&second_reader, &second_out);
-    board_lock_for_writing(&board);
-    bool must_wait = board_post_must_wait(&board, &hold);
-    board_unlock_after_writing(&board);
+    board_lock(&board);
+    bool must_wait = board_must_wait_for_catch_up(&board, &hold);
+    board_unlock(&board);
     assert_false(must_wait);
 }
 
 static void test_stuck_reader_is_cut_off_after_the_grace(void **state)
 {
     (void)state;
-    struct post_hold hold = { .active = false };
+    struct catch_up hold = { 0 };
 
     take_as_reader(&first_reader, &first_out);      /* only the second one is stuck */
     long long waited = hold_until_post_may_go(&hold);
     bool still_behind = room_post_would_cut(&board.room);
     room_post(&board.room, "<poster> flood");
-    board_unlock_after_writing(&board);
+    board_unlock(&board);
 
     assert_true(waited >= board.grace_ms);
     assert_true(still_behind);
@@ -146,14 +139,14 @@ static void *late_readers(void *arg)
 static void test_poster_waits_for_readers_that_catch_up(void **state)
 {
     (void)state;
-    struct post_hold hold = { .active = false };
+    struct catch_up hold = { 0 };
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, late_readers, NULL), 0);
 
     hold_until_post_may_go(&hold);
     bool would_cut = room_post_would_cut(&board.room);
     room_post(&board.room, "<poster> flood");
-    board_unlock_after_writing(&board);
+    board_unlock(&board);
     pthread_join(t, NULL);
 
     assert_false(would_cut);
@@ -171,7 +164,7 @@ static void *slow_first_reader(void *arg)
     struct timespec half_grace = { .tv_sec = board.grace_ms / 2000,
                                    .tv_nsec = (board.grace_ms / 2 % 1000) * 1000000L };
     nanosleep(&half_grace, NULL);               /* its poll interval, not a synchronisation */
-    first_moved_at = now_ms();
+    first_moved_at = clock_now_ms();
     take_as_reader(&first_reader, &first_out);
     return NULL;
 }
@@ -182,14 +175,14 @@ static void *slow_first_reader(void *arg)
 static void test_progress_restarts_the_grace(void **state)
 {
     (void)state;
-    struct post_hold hold = { .active = false };
+    struct catch_up hold = { 0 };
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, slow_first_reader, NULL), 0);
 
     hold_until_post_may_go(&hold);
-    long long posted_at = now_ms();
+    long long posted_at = clock_now_ms();
     room_post(&board.room, "<poster> flood");
-    board_unlock_after_writing(&board);
+    board_unlock(&board);
     pthread_join(t, NULL);
 
     assert_true(posted_at - first_moved_at >= board.grace_ms);
