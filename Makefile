@@ -114,6 +114,11 @@ tsan-scenarios:
 client-tests: all
 	@if [ -f client/tests/test_client.py ]; then $(PYTHON) client/tests/test_client.py; fi
 
+# Self-tests of the harness (parser, driver, runner verdicts).
+.PHONY: harness-tests
+harness-tests: all
+	@$(PYTHON) harness/test_harness.py
+
 .PHONY: deps
 deps:
 	@tools/ensure-packages libcmocka-dev python3
@@ -122,6 +127,7 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory harness-tests
 	@$(MAKE) --no-print-directory scenarios
 	@$(MAKE) --no-print-directory client-tests
 	@$(MAKE) --no-print-directory tsan-scenarios

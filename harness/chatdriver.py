@@ -139,6 +139,7 @@ class Server:
         self.stderr_path = None
         self.listening_line = None
         self.exit_checked = False       # the scenario itself expected the exit
+        self.asked_to_stop = False      # the scenario sent it SIGTERM or SIGINT
         self._stdout = bytearray()
         self._stdout_thread = None
         if start:
@@ -272,6 +273,12 @@ class Server:
     def send_signal(self, sig):
         if self.alive():
             self.proc.send_signal(sig)
+            if sig in (signal.SIGTERM, signal.SIGINT):
+                self.asked_to_stop = True
+
+    def stopped_as_asked(self):
+        """The scenario sent SIGTERM/SIGINT and the server exited 0, as it must: no crash."""
+        return self.asked_to_stop and not self.alive() and self.proc.returncode == 0
 
     def wait(self, timeout):
         """Wait up to timeout seconds for the process to exit; its returncode or None."""

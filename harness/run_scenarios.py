@@ -102,7 +102,8 @@ class Context:
     def died(self):
         """The first server that exited although the scenario did not expect it, or None."""
         for srv in self.servers:
-            if srv.proc is not None and not srv.alive() and not srv.exit_checked:
+            if (srv.proc is not None and not srv.alive() and not srv.exit_checked
+                    and not srv.stopped_as_asked()):
                 return srv
         return None
 

@@ -146,5 +146,18 @@ class ClientTest(unittest.TestCase):
         self.assertIsNone(chatdriver.sanitizer_excerpt("all fine\n"))
 
 
+class OutcomeTest(unittest.TestCase):
+    SERVER = os.path.join(os.path.dirname(HERE), "bin", "chat-async")
+
+    @unittest.skipUnless(os.access(SERVER, os.X_OK), "bin/chat-async is not built")
+    def test_failed_expect_after_the_scenarios_own_sigterm_is_a_failure(self):
+        sc = scnfile.parse_text("name: wrong_after_term\na join guest1 1\n"
+                                "server signal TERM\na expect * not what it says\n", "f.scn")
+        result = run_scenarios.run_one(self.SERVER, sc)
+        self.assertFalse(result["passed"])
+        self.assertEqual(result["kind"], "fail", result["message"])
+        self.assertIn("* server is shutting down", result["message"])
+
+
 if __name__ == "__main__":
     unittest.main()
