@@ -552,6 +552,78 @@ static void test_post_would_cut_near_sendq(void **state)
     assert_false(room_post_would_cut(&room));
 }
 
+/* ---- catching up (room.h) ---------------------------------------------------------------- */
+
+/* A full log whose oldest line member 1 has not taken: the next post would cut it off. */
+static void start_behind(void)
+{
+    start(3, 0, 4);
+    enter(0, "a");
+    enter(1, "b");
+    for (int i = 0; i < 3; i++)
+        room_post(&room, "x%d", i);
+    take(0);
+    assert_true(room_post_would_cut(&room));
+}
+
+static void test_catch_up_no_wait_when_nobody_would_be_cut(void **state)
+{
+    (void)state;
+    struct catch_up c = { 0 };
+    start(3, 0, 4);
+    enter(0, "a");
+    assert_false(room_catch_up_must_wait(&room, &c, 0, 1000, 250));
+    assert_false(c.waiting);
+}
+
+static void test_catch_up_waits_a_grace_time_then_goes(void **state)
+{
+    (void)state;
+    struct catch_up c = { 0 };
+    start_behind();
+    assert_true(room_catch_up_must_wait(&room, &c, 7, 1000, 250));
+    assert_int_equal(c.deadline_ms, 1250);
+    assert_true(room_catch_up_must_wait(&room, &c, 7, 1249, 250));
+    assert_false(room_catch_up_must_wait(&room, &c, 7, 1250, 250));  /* nobody moved: go */
+    assert_false(c.waiting);
+}
+
+static void test_catch_up_progress_restarts_the_grace(void **state)
+{
+    (void)state;
+    struct catch_up c = { 0 };
+    start_behind();
+    assert_true(room_catch_up_must_wait(&room, &c, 7, 1000, 250));
+    assert_true(room_catch_up_must_wait(&room, &c, 8, 1200, 250));   /* someone moved */
+    assert_int_equal(c.deadline_ms, 1450);
+    assert_true(room_catch_up_must_wait(&room, &c, 8, 1300, 250));
+    assert_false(room_catch_up_must_wait(&room, &c, 8, 1450, 250));
+}
+
+static void test_catch_up_ends_when_the_member_behind_takes(void **state)
+{
+    (void)state;
+    struct catch_up c = { 0 };
+    start_behind();
+    assert_true(room_catch_up_must_wait(&room, &c, 7, 1000, 250));
+    assert_true(room_catch_up_take(&room, &clients[1].m, &clients[1].out));
+    assert_false(room_catch_up_must_wait(&room, &c, 8, 1001, 250));
+    assert_false(c.waiting);
+}
+
+static void test_catch_up_take_counts_sent_output_as_progress(void **state)
+{
+    (void)state;
+    start(8, 0, 4);
+    enter(0, "a");
+    room_post(&room, "x");
+    assert_true(room_catch_up_take(&room, &clients[0].m, &clients[0].out));  /* a line */
+    assert_false(room_catch_up_take(&room, &clients[0].m, &clients[0].out)); /* nothing new */
+    outbuf_consume(&clients[0].out, outbuf_len(&clients[0].out));            /* sent */
+    assert_true(room_catch_up_take(&room, &clients[0].m, &clients[0].out));
+    assert_false(room_catch_up_take(&room, &clients[0].m, &clients[0].out));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_teardown(name, finish)
@@ -581,6 +653,11 @@ int main(void)
         T(test_taken_but_unsent_bytes_count),
         T(test_sent_bytes_stop_counting),
         T(test_post_would_cut_near_sendq),
+        T(test_catch_up_no_wait_when_nobody_would_be_cut),
+        T(test_catch_up_waits_a_grace_time_then_goes),
+        T(test_catch_up_progress_restarts_the_grace),
+        T(test_catch_up_ends_when_the_member_behind_takes),
+        T(test_catch_up_take_counts_sent_output_as_progress),
     };
     return cmocka_run_group_tests_name("room", tests, NULL, NULL);
 }

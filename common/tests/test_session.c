@@ -475,6 +475,28 @@ static void test_quit_line_cutting_off_a_slow_member_is_the_last(void **state)
     assert_true(room_member_done(&a->m));
 }
 
+/* The server log's reason for each way of leaving. */
+static void test_leave_reasons(void **state)
+{
+    (void)state;
+    start(100, 20);
+    struct client *a = connect_client();
+    struct client *b = connect_client();
+    struct client *c = connect_client();
+    struct client *d = connect_client();
+    assert_string_equal(session_leave_reason(&a->m), "never joined");
+    say(a, "/quit");
+    session_disconnect(&room, &b->m);
+    room_cut_off(&room, &c->m);
+    room_shutdown(&room);
+    assert_string_equal(session_leave_reason(&a->m), "quit");
+    assert_string_equal(session_leave_reason(&b->m), "connection closed");
+    assert_string_equal(session_leave_reason(&c->m), "too slow");
+    assert_string_equal(session_leave_reason(&d->m), "server shutting down");
+    session_disconnect(&room, &d->m);           /* after the notice: still the shutdown */
+    assert_string_equal(session_leave_reason(&d->m), "server shutting down");
+}
+
 static void test_quit_without_message(void **state)
 {
     (void)state;
@@ -676,6 +698,7 @@ int main(void)
         T(test_help_names_commands),
         T(test_quit_delivers_up_to_own_quit_line),
         T(test_quit_line_cutting_off_a_slow_member_is_the_last),
+        T(test_leave_reasons),
         T(test_quit_without_message),
         T(test_disconnect_posts_connection_closed),
         T(test_disconnect_after_quit),
