@@ -13,12 +13,16 @@
 #include "server.h"
 #include "session.h"
 
-struct client *client_open(struct room *room, int fd, const char *peer, size_t sendq)
+struct client *client_open(struct room *room, int fd, const char *peer, size_t sendq,
+                           const char **why)
 {
     struct client *c = calloc(1, sizeof *c);
-    if (!c)
+    if (!c) {
+        *why = "out of memory";
         return NULL;
+    }
     if (!room_attach(room, &c->member, c)) {
+        *why = "server full";
         free(c);
         return NULL;
     }
@@ -27,7 +31,7 @@ struct client *client_open(struct room *room, int fd, const char *peer, size_t s
     framer_init(&c->framer);
     outbuf_init(&c->out, sendq);
     session_join(room, &c->member, &c->out);
-    server_log_joined(&c->member, c->peer, fd);
+    server_log_joined(c->member.nick, c->peer, fd);
     return c;
 }
 

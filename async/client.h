@@ -26,9 +26,10 @@ struct client {
 /* Called before anything that may post a room line (let_members_catch_up in loop.c). */
 typedef void before_post_fn(void);
 
-/* A new connection, attached and joined (welcome, history, join line); NULL if the room is
- * full or memory ran out. The caller still owns fd then. */
-struct client *client_open(struct room *room, int fd, const char *peer, size_t sendq);
+/* A new connection, attached and joined (welcome, history, join line). NULL, with the reason
+ * in *why, if the room is full or memory ran out: the caller still owns fd then. */
+struct client *client_open(struct room *room, int fd, const char *peer, size_t sendq,
+                           const char **why);
 
 /* Its socket is readable: receive once (at most SERVER_READ_CHUNK bytes: a flooding client
  * gets no more than its share of a turn) and apply every complete line. */

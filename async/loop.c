@@ -105,9 +105,10 @@ static bool admit(void *unused, int fd, const char *peer)
         return true;
     }
     let_members_catch_up();                 /* the join line is a post too */
-    struct client *c = client_open(room, fd, peer, server->options.sendq);
+    const char *why;
+    struct client *c = client_open(room, fd, peer, server->options.sendq, &why);
     if (!c) {
-        server_refuse(fd, peer, room->max_clients, "out of memory");
+        server_refuse(fd, peer, room->max_clients, why);
         return true;
     }
     clients[count++] = c;

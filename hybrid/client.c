@@ -194,7 +194,7 @@ void client_on_cut_off(struct member *m)
     struct client *c = m->owner;
 
     /* Its thread may be blocked in send() to a client that stopped reading: shutdown() makes
-     * that send fail now. The fd stays open (and valid) until client_destroy(). */
+     * that send fail now. The fd stays open (and valid) until client_close(). */
     shutdown(c->fd, SHUT_RDWR);
     pthread_mutex_lock(&c->mutex);
     c->news = true;

@@ -14,7 +14,7 @@
  *     4         the connection breaks: session_disconnect() + room_detach()
  *     5         close every connection the room says is finished, as servers do
  *     6         SIGTERM: room_shutdown(); no more input is read afterwards
- *     7         every connection takes what fits (chat-async's deliver_before_drop())
+ *     7         every connection takes what fits (chat-async's let_members_catch_up())
  *
  * After every operation the invariants below are checked; any violation aborts, so
  * libFuzzer saves the input. At the end everything is freed, so LeakSanitizer sees leaks.
