@@ -103,7 +103,7 @@ void client_close(struct room *room, struct client *c)
     session_disconnect(room, &c->member);
     room_detach(room, &c->member);
     server_log_left(&c->member, c->peer);
-    close(c->fd);
+    net_close(c->fd, c->peer);
     outbuf_free(&c->out);
     free(c);
 }

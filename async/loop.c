@@ -49,7 +49,8 @@ static void close_finished(void)
             clients[kept++] = c;
             continue;
         }
-        poller_watch(poller, c->fd, 0);     /* cannot fail: it only ever removes */
+        if (poller_watch(poller, c->fd, 0) < 0)
+            log_line("cannot stop watching fd %d: %s", c->fd, strerror(errno));
         client_by_fd[c->fd] = NULL;
         client_close(room, c);
     }

@@ -35,7 +35,8 @@ void log_line(const char *fmt, ...)
     if (n >= (int)sizeof line)
         n = sizeof line - 1;
     line[n++] = '\n';
-    /* One write() per line, so lines from different threads never interleave. */
+    /* One write() per line, so lines from different threads never interleave. A log line
+     * that cannot be written has nowhere else to go: the server carries on without it. */
     ssize_t unused = write(STDERR_FILENO, line, (size_t)n);
     (void)unused;
 }

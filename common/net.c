@@ -118,11 +118,25 @@ ssize_t net_send_ready(int fd, const char *p, size_t n)
     return sent;
 }
 
+void net_unblock(int fd, const char *peer)
+{
+    if (shutdown(fd, SHUT_RDWR) < 0 && errno != ENOTCONN)
+        log_line("cannot shut down the socket of %s: %s", peer, strerror(errno));
+}
+
+void net_close(int fd, const char *peer)
+{
+    if (close(fd) < 0)
+        log_line("closing the socket of %s: %s", peer, strerror(errno));
+}
+
 void net_refuse(int fd, size_t max_users)
 {
     char line[64];
     size_t n = session_format_full(line, sizeof line, max_users);
-    ssize_t unused = send(fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-    (void)unused;
-    close(fd);
+    /* Best effort, never waiting: a refused peer that cannot take one line loses nothing. */
+    if (send(fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN &&
+        errno != EWOULDBLOCK && errno != EPIPE && errno != ECONNRESET)
+        log_line("cannot send the refusal on fd %d: %s", fd, strerror(errno));
+    net_close(fd, "a refused connection");
 }

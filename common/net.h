@@ -39,6 +39,13 @@ bool net_send_all(int fd, const char *p, size_t n);
  * returned: bytes accepted, or -1 with errno (EAGAIN: the kernel's buffer is full). */
 ssize_t net_send_ready(int fd, const char *p, size_t n);
 
+/* shutdown(fd, SHUT_RDWR), to make a thread blocked on the socket return at once. Logs a
+ * failure, except ENOTCONN (the peer is already gone: nothing is blocked on it either). */
+void net_unblock(int fd, const char *peer);
+
+/* close(), logging a failure (the descriptor is released even then, on Linux). */
+void net_close(int fd, const char *peer);
+
 /* Tell a connection the server is full (best effort, never blocks) and close it. */
 void net_refuse(int fd, size_t max_users);
 

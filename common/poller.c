@@ -89,11 +89,14 @@ int poller_watch(struct poller *p, int fd, unsigned events)
     unsigned was = p->wanted[fd];
     if (was == events)
         return 0;
-    if (p->backend->change(p->state, fd, was, events) < 0)
+    int rc = p->backend->change(p->state, fd, was, events);
+    /* Forgetting an fd counts even if the backend failed: it is about to be closed, and its
+     * number may come back with a new connection that must be watched afresh. */
+    if (rc < 0 && events != 0)
         return -1;
     p->wanted[fd] = events;
     p->watched += (events != 0) - (was != 0);
-    return 0;
+    return rc;
 }
 
 int poller_wait(struct poller *p, int timeout_ms)

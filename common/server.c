@@ -32,6 +32,7 @@ static void on_stop_signal(int signo)
 {
     (void)signo;
     int saved = errno;
+    /* It can only fail with EAGAIN, when the pipe is full of earlier stop bytes: enough. */
     ssize_t unused = write(stop_pipe[1], "x", 1);
     (void)unused;
     errno = saved;

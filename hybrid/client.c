@@ -154,7 +154,7 @@ void client_stop(struct client *c)
     pthread_cond_signal(&c->wakeup);
     pthread_mutex_unlock(&c->mutex);
     /* A thread blocked in send() to a client that does not read gets an error at once. */
-    shutdown(c->fd, SHUT_RDWR);
+    net_unblock(c->fd, c->peer);
 }
 
 void client_close(struct client *c)
@@ -166,7 +166,7 @@ void client_close(struct client *c)
         exit(1);
     }
     /* Only now, with its thread gone and its fd out of every fd_set, may the number be reused. */
-    close(c->fd);
+    net_close(c->fd, c->peer);
     client_free(c);
 }
 
@@ -195,7 +195,7 @@ void client_on_cut_off(struct member *m)
 
     /* Its thread may be blocked in send() to a client that stopped reading: shutdown() makes
      * that send fail now. The fd stays open (and valid) until client_close(). */
-    shutdown(c->fd, SHUT_RDWR);
+    net_unblock(c->fd, c->peer);
     pthread_mutex_lock(&c->mutex);
     c->news = true;
     pthread_cond_signal(&c->wakeup);

@@ -60,8 +60,11 @@ static long long newcomers_wait_until(void)
 static void drain_wake_pipe(void)
 {
     char buf[256];
-    while (read(wake_fds[0], buf, sizeof buf) > 0)
-        continue;                   /* non-blocking: ends with EAGAIN once empty */
+    ssize_t n;
+    while ((n = read(wake_fds[0], buf, sizeof buf)) > 0)
+        continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        log_line("cannot read the wake pipe: %s", strerror(errno));
 }
 
 /* Exits on failure: without the stop pipe or the listening socket the server cannot work. */
@@ -87,7 +90,8 @@ static void watch_clients(bool accepting)
             if (!c->reading)
                 leaving--;
             slot_wait_until = 0;    /* a slot is free: held newcomers may come in */
-            poller_watch(poller, c->fd, 0);     /* cannot fail: it only ever removes */
+            if (poller_watch(poller, c->fd, 0) < 0)
+            log_line("cannot stop watching fd %d: %s", c->fd, strerror(errno));
             client_by_fd[c->fd] = NULL;
             client_close(c);
             continue;

@@ -137,7 +137,7 @@ void client_close(struct client *c)
 {
     /* Out of the room, no other thread can reach this socket through on_cut_off any more:
      * only now may the descriptor be closed and its number reused. */
-    close(c->fd);
+    net_close(c->fd, c->peer);
     outbuf_free(&c->out);
     census_finished(c);
 }
@@ -145,9 +145,7 @@ void client_close(struct client *c)
 void client_unblock(struct member *m)
 {
     struct client *c = m->owner;
-    /* ENOTCONN if the peer is already gone: then nothing is blocked on it either. */
-    if (shutdown(c->fd, SHUT_RDWR) < 0 && errno != ENOTCONN)
-        log_line("cannot shut down the socket of %s: %s", c->peer, strerror(errno));
+    net_unblock(c->fd, c->peer);
 }
 
 void clients_unblock_all(struct board *b)
