@@ -71,19 +71,10 @@ static void send_and_close(void)
     } while (roomlog_next(&room->log) != posted);
 }
 
-/* Exits on failure: without the stop pipe or the listening socket the server cannot work. */
-static void watch_server_fd(int fd, unsigned events)
-{
-    if (poller_watch(poller, fd, events) < 0) {
-        log_line("cannot watch fd %d: %s", fd, strerror(errno));
-        exit(1);
-    }
-}
-
 static void watch_clients(void)
 {
-    watch_server_fd(server->stop_fd, stopping ? 0 : POLLER_READ);
-    watch_server_fd(server->listen_fd, stopping ? 0 : POLLER_READ);
+    server_watch(poller, server->stop_fd, stopping ? 0 : POLLER_READ);
+    server_watch(poller, server->listen_fd, stopping ? 0 : POLLER_READ);
     for (size_t i = 0; i < count; i++) {
         struct client *c = clients[i];
         if (poller_watch(poller, c->fd, client_wanted_events(c, stopping)) < 0) {
@@ -141,14 +132,6 @@ static void begin_shutdown(void)
     shutdown_deadline = clock_now_ms() + SERVER_SHUTDOWN_GRACE_MS;
 }
 
-static bool is_ready(int ready, int fd)
-{
-    for (int i = 0; i < ready; i++)
-        if (poller_ready(poller, i).fd == fd)
-            return true;
-    return false;
-}
-
 /* ---- the loop --------------------------------------------------------------------------- */
 
 int loop_run(struct server_start *s, struct room *r, struct poller *p)
@@ -181,11 +164,11 @@ int loop_run(struct server_start *s, struct room *r, struct poller *p)
         }
         if (ready <= 0)
             continue;                       /* a signal (its byte is in the pipe) or the deadline */
-        if (!stopping && is_ready(ready, s->stop_fd))
+        if (!stopping && poller_is_ready(poller, ready, s->stop_fd))
             begin_shutdown();
         if (stopping)
             continue;
-        if (is_ready(ready, s->listen_fd))
+        if (poller_is_ready(poller, ready, s->listen_fd))
             accept_clients();
         read_clients(ready);
     }

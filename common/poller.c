@@ -111,3 +111,11 @@ struct poller_event poller_ready(const struct poller *p, int i)
 {
     return p->ready[i];
 }
+
+bool poller_is_ready(const struct poller *p, int ready, int fd)
+{
+    for (int i = 0; i < ready; i++)
+        if (p->ready[i].fd == fd)
+            return true;
+    return false;
+}

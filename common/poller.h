@@ -66,4 +66,7 @@ int poller_wait(struct poller *p, int timeout_ms);
 /* The i-th ready fd of the last wait, 0 <= i < its result. */
 struct poller_event poller_ready(const struct poller *p, int i);
 
+/* Was fd among the first `ready` fds of the last wait? */
+bool poller_is_ready(const struct poller *p, int ready, int fd);
+
 #endif

@@ -169,6 +169,14 @@ size_t server_clients_that_fit(size_t wanted, const struct poller *p)
     return wanted < fit ? wanted : fit;
 }
 
+void server_watch(struct poller *p, int fd, unsigned events)
+{
+    if (poller_watch(p, fd, events) < 0) {
+        log_line("cannot watch fd %d: %s", fd, strerror(errno));
+        exit(1);
+    }
+}
+
 void server_accept_clients(struct server_start *s, size_t capacity, server_admit_fn *admit,
                            void *ctx)
 {

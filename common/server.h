@@ -41,6 +41,10 @@ int server_fd_capacity(void);
  * just above the ones held now, stays below the poller's capacity. */
 size_t server_clients_that_fit(size_t wanted, const struct poller *p);
 
+/* poller_watch() for one of the server's own fds (the listening socket, a pipe); exits 1,
+ * logged, on failure: without them the server cannot work. */
+void server_watch(struct poller *p, int fd, unsigned events);
+
 /* A new connection for the server's design: take fd (or refuse it with server_refuse()).
  * Return false to stop accepting until the next turn. */
 typedef bool server_admit_fn(void *ctx, int fd, const char *peer);

@@ -67,21 +67,12 @@ static void drain_wake_pipe(void)
         log_line("cannot read the wake pipe: %s", strerror(errno));
 }
 
-/* Exits on failure: without the stop pipe or the listening socket the server cannot work. */
-static void watch_server_fd(int fd, unsigned events)
-{
-    if (poller_watch(poller, fd, events) < 0) {
-        log_line("cannot watch fd %d: %s", fd, strerror(errno));
-        exit(1);
-    }
-}
-
 /* Reap finished clients, and watch those that want input. */
 static void watch_clients(bool accepting)
 {
-    watch_server_fd(wake_fds[0], POLLER_READ);
-    watch_server_fd(server->stop_fd, stopping ? 0 : POLLER_READ);
-    watch_server_fd(server->listen_fd, accepting ? POLLER_READ : 0);
+    server_watch(poller, wake_fds[0], POLLER_READ);
+    server_watch(poller, server->stop_fd, stopping ? 0 : POLLER_READ);
+    server_watch(poller, server->listen_fd, accepting ? POLLER_READ : 0);
     size_t kept = 0;
     for (size_t i = 0; i < count; i++) {
         struct client *c = clients[i];
@@ -159,14 +150,6 @@ static void stop_everyone(void)
     count = 0;
 }
 
-static bool is_ready(int ready, int fd)
-{
-    for (int i = 0; i < ready; i++)
-        if (poller_ready(poller, i).fd == fd)
-            return true;
-    return false;
-}
-
 /* ---- the loop --------------------------------------------------------------------------- */
 
 static bool loop_init(void)
@@ -209,16 +192,16 @@ int loop_run(struct server_start *s, struct board *b, struct poller *p, const in
         }
         if (ready <= 0)
             continue;               /* a signal (its byte is in the pipe) or a timeout */
-        if (is_ready(ready, wake_fds[0]))
+        if (poller_is_ready(poller, ready, wake_fds[0]))
             drain_wake_pipe();      /* the next watch_clients() looks at every client */
-        if (!stopping && is_ready(ready, s->stop_fd)) {
+        if (!stopping && poller_is_ready(poller, ready, s->stop_fd)) {
             begin_shutdown();
             continue;
         }
         /* Input first, so that a client that just closed counts as leaving when a newcomer
          * arrives in the same turn. */
         read_clients(ready);
-        if (!stopping && is_ready(ready, s->listen_fd))
+        if (!stopping && poller_is_ready(poller, ready, s->listen_fd))
             accept_clients();
     }
     stop_everyone();

@@ -20,14 +20,6 @@ static struct poller *poller;
 
 /* ---- the steps of a turn ---------------------------------------------------------------- */
 
-static void watch_server_fd(int fd)
-{
-    if (poller_watch(poller, fd, POLLER_READ) < 0) {
-        log_line("cannot watch fd %d: %s", fd, strerror(errno));
-        exit(1);
-    }
-}
-
 static bool admit(void *unused, int fd, const char *peer)
 {
     (void)unused;
@@ -67,14 +59,6 @@ static void stop_everyone(void)
     clients_wait_for_all(-1);
 }
 
-static bool is_ready(int ready, int fd)
-{
-    for (int i = 0; i < ready; i++)
-        if (poller_ready(poller, i).fd == fd)
-            return true;
-    return false;
-}
-
 /* ---- the loop --------------------------------------------------------------------------- */
 
 int loop_run(struct server_start *s, struct board *b, struct poller *p)
@@ -84,8 +68,8 @@ int loop_run(struct server_start *s, struct board *b, struct poller *p)
     poller = p;
     if (clients_init() != 0)
         return 1;
-    watch_server_fd(s->stop_fd);
-    watch_server_fd(s->listen_fd);
+    server_watch(poller, s->stop_fd, POLLER_READ);
+    server_watch(poller, s->listen_fd, POLLER_READ);
 
     int status = 0;
     for (;;) {
@@ -97,10 +81,10 @@ int loop_run(struct server_start *s, struct board *b, struct poller *p)
         }
         if (ready <= 0)
             continue;
-        if (is_ready(ready, s->stop_fd))
+        if (poller_is_ready(poller, ready, s->stop_fd))
             break;
         clients_reap_finished();        /* clients that left since the last connection */
-        if (is_ready(ready, s->listen_fd))
+        if (poller_is_ready(poller, ready, s->listen_fd))
             accept_clients();
     }
     begin_shutdown();
