@@ -45,8 +45,9 @@ class Context:
     """Handed to every scenario's run(server_binary, ctx). It starts servers and clients and
     remembers them, so that the runner can check and clean up everything afterwards."""
 
-    def __init__(self, binary, timeout_scale=1.0, sanitizer=False):
+    def __init__(self, binary, timeout_scale=1.0, sanitizer=False, server_args=()):
         self.binary = binary
+        self.server_args = list(server_args)
         self.scale = timeout_scale
         self.sanitizer = sanitizer
         self.servers = []
@@ -59,8 +60,10 @@ class Context:
         return (chatdriver.DEFAULT_TIMEOUT if seconds is None else seconds) * self.scale
 
     def start_server(self, args=(), env=None):
-        """Start the server under test with `--port 0 ARGS`; returns a running Server."""
-        srv = Server(self.binary, args, self.scale, start=False, env=env)
+        """Start the server under test with `--port 0 ARGS` (and the runner's --server-arg
+        words); returns a running Server."""
+        srv = Server(self.binary, list(args) + self.server_args, self.scale, start=False,
+                     env=env)
         with self._lock:
             self.servers.append(srv)
         srv.start()
@@ -220,13 +223,13 @@ def find_scenario(name, dirs=None):
 
 # ---- running one scenario ------------------------------------------------------------------
 
-def run_one(server, scenario, timeout_scale=1.0, sanitizer=False):
+def run_one(server, scenario, timeout_scale=1.0, sanitizer=False, server_args=()):
     """Run one scenario (an object from load_scenarios(), or its name) against the server
     binary. Returns a dict: name, tags, passed, seconds, message, kind (pass, fail, timeout,
     crash), file."""
     if isinstance(scenario, str):
         scenario = find_scenario(scenario)
-    ctx = Context(server, timeout_scale, sanitizer)
+    ctx = Context(server, timeout_scale, sanitizer, server_args)
     outcome = {}
 
     def body():
@@ -292,6 +295,8 @@ def repro_command(args, name):
              "--name", name]
     if args.timeout_scale != 1.0:
         words += ["--timeout-scale", str(args.timeout_scale)]
+    for a in args.server_arg or []:
+        words.append("--server-arg=" + a)
     if args.sanitizer:
         words.append("--sanitizer")
     for d in args.scenarios or []:
@@ -333,6 +338,9 @@ def main(argv=None):
                    help="multiply every timeout by F (slow machines, sanitizer builds)")
     p.add_argument("--sanitizer", action="store_true",
                    help="also fail a scenario when the server's stderr has a sanitizer report")
+    p.add_argument("--server-arg", action="append", metavar="ARG",
+                   help="append ARG to every server the scenarios start (repeatable), "
+                        "e.g. --server-arg=--poller --server-arg=epoll")
     p.add_argument("--list", action="store_true", help="list the selected scenarios and exit")
     p.add_argument("--json", metavar="FILE", help="write per-scenario results to FILE")
     args = p.parse_args(argv)
@@ -362,7 +370,8 @@ def main(argv=None):
     results = []
     try:
         for sc in scenarios:
-            r = run_one(args.server, sc, args.timeout_scale, args.sanitizer)
+            r = run_one(args.server, sc, args.timeout_scale, args.sanitizer,
+                        args.server_arg or ())
             results.append(r)
             if r["passed"]:
                 print("PASS %s (%.1fs)" % (r["name"], r["seconds"]), flush=True)
@@ -379,7 +388,8 @@ def main(argv=None):
     failed = len(results) - passed
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"server": args.server, "timeout_scale": args.timeout_scale,
+            json.dump({"server": args.server, "server_args": args.server_arg or [],
+                       "timeout_scale": args.timeout_scale,
                        "sanitizer": args.sanitizer, "passed": passed, "failed": failed,
                        "results": results}, f, indent=2)
             f.write("\n")
