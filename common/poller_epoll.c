@@ -82,7 +82,7 @@ static int wait_for_events(void *state, struct poller_event *ready, int max, int
 
 const struct poller_backend poller_epoll_backend = {
     .name = "epoll",
-    .cost = "each turn: work in proportion to the ready fds only; any fd number; Linux",
+    .cost = "every turn costs work per ready fd only; any fd number; Linux",
     .fd_limit = 0,
     .create = create,
     .destroy = destroy,

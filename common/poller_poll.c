@@ -90,7 +90,7 @@ static int wait_for_events(void *state, struct poller_event *ready, int max, int
 
 const struct poller_backend poller_poll_backend = {
     .name = "poll",
-    .cost = "each turn: work in proportion to the watched fds; any fd number",
+    .cost = "every turn costs work per watched fd; any fd number",
     .fd_limit = 0,
     .create = create,
     .destroy = destroy,

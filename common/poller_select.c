@@ -78,7 +78,7 @@ static int wait_for_events(void *state, struct poller_event *ready, int max, int
 
 const struct poller_backend poller_select_backend = {
     .name = "select",
-    .cost = "each turn: work in proportion to the watched fds; fds below 1024 (FD_SETSIZE)",
+    .cost = "every turn costs work per watched fd; fds below 1024 only",
     .fd_limit = FD_SETSIZE,
     .create = create,
     .destroy = destroy,
