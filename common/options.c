@@ -8,6 +8,10 @@
 
 #include "protocol.h"
 
+/* --max-clients at most: Linux's default ceiling on the open-file limit (fs.nr_open), so
+ * more could never be open at once; and a bound on what the room allocates up front. */
+#define MAX_CLIENTS_LIMIT 1048576
+
 static void usage(FILE *to, const char *program, const char *design)
 {
     fprintf(to,
@@ -20,17 +24,25 @@ static void usage(FILE *to, const char *program, const char *design)
         "                    the log keeps)\n"
         "  --backlog N       room lines kept in memory; bounds what an away user gets back\n"
         "                    and how far behind a client may fall (default 4096)\n"
-        "  --max-clients N   connected clients allowed (default 1000)\n"
+        "  --max-clients N   connected clients allowed (default 1000, at most %d); the\n"
+        "                    open-file limit, and with --poller select fds >= 1024, may\n"
+        "                    allow fewer: those get '! server full'\n"
         "  --sendq BYTES     unsent output allowed per client before it is cut off\n"
         "                    (default 1048576)\n"
         "  --timeout-ms N    chat-threaded: socket receive timeout; others ignore it (default 50)\n"
+        "  --poller NAME     how chat-async and chat-hybrid wait for their sockets (default\n"
+        "                    select); chat-threaded accepts and ignores it:\n",
+        program, design, MAX_CLIENTS_LIMIT);
+    for (size_t i = 0; poller_backend_at(i); i++)
+        fprintf(to, "                    %-7s %s\n", poller_backend_at(i)->name,
+                poller_backend_at(i)->cost);
+    fprintf(to,
         "  --quiet           no log lines on stderr\n"
         "  --help            show this help and exit\n"
         "  --version         show the version and exit\n"
         "\n"
         "Prints 'listening on HOST:PORT' once ready. Exit status: 0 after SIGINT/SIGTERM,\n"
-        "1 if it cannot listen, 2 for a bad command line. The protocol is in PROTOCOL.md.\n",
-        program, design);
+        "1 if it cannot listen, 2 for a bad command line. The protocol is in PROTOCOL.md.\n");
 }
 
 static void bad_usage(const char *program, const char *fmt, const char *what)
@@ -41,6 +53,15 @@ static void bad_usage(const char *program, const char *fmt, const char *what)
     exit(2);
 }
 
+static void bad_value(const char *program, const char *flag, const char *text,
+                      const char *expected)
+{
+    fprintf(stderr, "%s: invalid value for %s: '%s' (expected %s)\n", program, flag, text,
+            expected);
+    fprintf(stderr, "Try '%s --help' for more information.\n", program);
+    exit(2);
+}
+
 static size_t parse_number(const char *program, const char *flag, const char *text,
                            unsigned long long min, unsigned long long max)
 {
@@ -48,16 +69,15 @@ static size_t parse_number(const char *program, const char *flag, const char *te
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
     if (errno || end == text || *end != '\0' || text[0] == '-' || v < min || v > max) {
-        fprintf(stderr, "%s: invalid value for %s: '%s' (expected %llu..%llu)\n",
-                program, flag, text, min, max);
-        fprintf(stderr, "Try '%s --help' for more information.\n", program);
-        exit(2);
+        char range[64];
+        snprintf(range, sizeof range, "%llu..%llu", min, max);
+        bad_value(program, flag, text, range);
     }
     return (size_t)v;
 }
 
 enum { OPT_PORT = 256, OPT_BIND, OPT_REPLAY, OPT_BACKLOG, OPT_MAX_CLIENTS, OPT_SENDQ,
-       OPT_TIMEOUT, OPT_QUIET, OPT_HELP, OPT_VERSION };
+       OPT_TIMEOUT, OPT_POLLER, OPT_QUIET, OPT_HELP, OPT_VERSION };
 
 void options_parse(struct server_options *o, int argc, char **argv,
                    const char *program, const char *design)
@@ -70,6 +90,7 @@ void options_parse(struct server_options *o, int argc, char **argv,
         { "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
         { "sendq", required_argument, NULL, OPT_SENDQ },
         { "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
+        { "poller", required_argument, NULL, OPT_POLLER },
         { "quiet", no_argument, NULL, OPT_QUIET },
         { "help", no_argument, NULL, OPT_HELP },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -77,9 +98,11 @@ void options_parse(struct server_options *o, int argc, char **argv,
     };
     *o = (struct server_options){
         .bind = "127.0.0.1", .port = 5555, .replay = 20, .backlog = 4096,
-        .max_clients = 1000, .sendq = 1 << 20, .timeout_ms = 50, .quiet = false,
+        .max_clients = 1000, .sendq = 1 << 20, .timeout_ms = 50,
+        .poller = &poller_select_backend, .quiet = false,
     };
 
+    optind = 0;     /* 0, not 1: makes glibc start afresh, so the tests can parse again */
     opterr = 0;     /* we print our own messages */
     int c;
     while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
@@ -88,9 +111,14 @@ void options_parse(struct server_options *o, int argc, char **argv,
         case OPT_BIND:        o->bind = optarg; break;
         case OPT_REPLAY:      o->replay = parse_number(program, "--replay", optarg, 0, 1000000); break;
         case OPT_BACKLOG:     o->backlog = parse_number(program, "--backlog", optarg, 1, 1000000); break;
-        case OPT_MAX_CLIENTS: o->max_clients = parse_number(program, "--max-clients", optarg, 1, 100000); break;
+        case OPT_MAX_CLIENTS: o->max_clients = parse_number(program, "--max-clients", optarg, 1, MAX_CLIENTS_LIMIT); break;
         case OPT_SENDQ:       o->sendq = parse_number(program, "--sendq", optarg, 2 * CHAT_MAX_OUT_LINE, 1ULL << 30); break;
         case OPT_TIMEOUT:     o->timeout_ms = (int)parse_number(program, "--timeout-ms", optarg, 1, 60000); break;
+        case OPT_POLLER:
+            o->poller = poller_backend_named(optarg);
+            if (!o->poller)
+                bad_value(program, "--poller", optarg, poller_backend_names());
+            break;
         case OPT_QUIET:       o->quiet = true; break;
         case OPT_HELP:        usage(stdout, program, design); exit(0);
         case OPT_VERSION:     printf("%s (%s)\n", program, CHAT_VERSION); exit(0);

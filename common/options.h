@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "poller.h"
 #include "room.h"
 
 struct server_options {
@@ -15,6 +16,7 @@ struct server_options {
     size_t max_clients;    /* --max-clients N */
     size_t sendq;          /* --sendq BYTES */
     int timeout_ms;        /* --timeout-ms N (chat-threaded only; the others ignore it) */
+    const struct poller_backend *poller;  /* --poller NAME (chat-threaded ignores it) */
     bool quiet;            /* --quiet */
 };
 

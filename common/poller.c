@@ -8,6 +8,8 @@
 
 static const struct poller_backend *const backends[] = {
     &poller_select_backend,
+    &poller_poll_backend,
+    &poller_epoll_backend,
 };
 #define BACKEND_COUNT (sizeof backends / sizeof backends[0])
 
@@ -29,6 +31,11 @@ const struct poller_backend *poller_backend_named(const char *name)
     return NULL;
 }
 
+const struct poller_backend *poller_backend_at(size_t i)
+{
+    return i < BACKEND_COUNT ? backends[i] : NULL;
+}
+
 const char *poller_backend_names(void)
 {
     static char names[64];
@@ -44,6 +51,10 @@ const char *poller_backend_names(void)
 
 struct poller *poller_open(const struct poller_backend *backend, int capacity)
 {
+    if (capacity <= 0) {
+        errno = EINVAL;
+        return NULL;
+    }
     if (backend->fd_limit > 0 && capacity > backend->fd_limit)
         capacity = backend->fd_limit;
     struct poller *p = calloc(1, sizeof *p);
@@ -90,8 +101,9 @@ int poller_watch(struct poller *p, int fd, unsigned events)
     if (was == events)
         return 0;
     int rc = p->backend->change(p->state, fd, was, events);
-    /* Forgetting an fd counts even if the backend failed: it is about to be closed, and its
-     * number may come back with a new connection that must be watched afresh. */
+    /* A failed stop still forgets the fd: the loop closes it next, and if the number came
+     * back later still marked as watched, watching it again would never reach the backend.
+     * (epoll, for one, has already dropped an fd that was closed too soon.) */
     if (rc < 0 && events != 0)
         return -1;
     p->wanted[fd] = events;
@@ -109,7 +121,12 @@ int poller_wait(struct poller *p, int timeout_ms)
 
 struct poller_event poller_ready(const struct poller *p, int i)
 {
-    return p->ready[i];
+    /* Backends report an error as every event; and while walking the list the loop may have
+     * stopped watching an fd further down (say, a client it just closed). Keep only what is
+     * wanted now. */
+    struct poller_event ev = p->ready[i];
+    ev.events &= p->wanted[ev.fd];
+    return ev;
 }
 
 bool poller_is_ready(const struct poller *p, int ready, int fd)

@@ -9,7 +9,9 @@
  * The loop states what it wants for each fd with poller_watch() (it may repeat itself every
  * turn: only a change reaches the backend), then calls poller_wait() and walks the ready
  * list with poller_ready(). Level-triggered: a socket that is still readable is reported
- * again on the next wait. No locks: one thread owns a poller. */
+ * again on the next wait. An error or a hang-up is reported as every event the fd is
+ * watched for, so that the recv() or send() the loop then makes finds it (EOF, ECONNRESET,
+ * EPIPE). No locks: one thread owns a poller. */
 #ifndef CHAT_POLLER_H
 #define CHAT_POLLER_H
 
@@ -39,17 +41,23 @@ struct poller_backend {
     int (*wait_for_events)(void *state, struct poller_event *ready, int max, int timeout_ms);
 };
 
-extern const struct poller_backend poller_select_backend;
+extern const struct poller_backend poller_select_backend;   /* poller_select.c */
+extern const struct poller_backend poller_poll_backend;     /* poller_poll.c */
+extern const struct poller_backend poller_epoll_backend;    /* poller_epoll.c */
 
 /* The backend called name ("select", ...), or NULL. */
 const struct poller_backend *poller_backend_named(const char *name);
+
+/* The i-th backend, in the order of poller_backend_names(); NULL past the last. */
+const struct poller_backend *poller_backend_at(size_t i);
 
 /* The names, "select|poll|epoll" style, for --help and error messages. */
 const char *poller_backend_names(void);
 
 struct poller;
 
-/* A poller for fds below capacity (lowered to the backend's fd_limit). NULL with errno. */
+/* A poller for fds below capacity (> 0; lowered to the backend's fd_limit). NULL with
+ * errno. */
 struct poller *poller_open(const struct poller_backend *backend, int capacity);
 void poller_close(struct poller *p);
 
@@ -57,13 +65,16 @@ void poller_close(struct poller *p);
 int poller_capacity(const struct poller *p);
 
 /* From now on wait for these events on fd (0: stop watching it). Forget an fd this way
- * before closing it. -1 with errno (EBADF for an fd at or above the capacity). */
+ * before closing it. -1 with errno (EBADF for an fd at or above the capacity); when
+ * stopping fails, the fd is forgotten all the same, so that its number can be watched
+ * again once reused. */
 int poller_watch(struct poller *p, int fd, unsigned events);
 
 /* Wait; returns the number of ready fds (0 after timeout_ms), or -1 with errno. */
 int poller_wait(struct poller *p, int timeout_ms);
 
-/* The i-th ready fd of the last wait, 0 <= i < its result. */
+/* The i-th ready fd of the last wait, 0 <= i < its result, with only the events the fd is
+ * watched for now: 0 if the loop stopped watching it since the wait (skip it). */
 struct poller_event poller_ready(const struct poller *p, int i);
 
 /* Was fd among the first `ready` fds of the last wait? */

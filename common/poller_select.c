@@ -12,7 +12,7 @@
 
 struct state {
     fd_set readable, writable;      /* what is wanted */
-    int max_fd;                     /* highest fd ever watched; -1: none */
+    int max_fd;                     /* highest fd watched; -1: none */
 };
 
 static void *create(int capacity)
@@ -48,8 +48,12 @@ static int change(void *state, int fd, unsigned was, unsigned now)
         FD_SET(fd, &s->writable);
     else
         FD_CLR(fd, &s->writable);
+    /* select() looks at every fd up to max_fd: keep it the highest one still watched. */
     if (now && fd > s->max_fd)
         s->max_fd = fd;
+    while (s->max_fd >= 0 && !FD_ISSET(s->max_fd, &s->readable) &&
+           !FD_ISSET(s->max_fd, &s->writable))
+        s->max_fd--;
     return 0;
 }
 
@@ -74,7 +78,7 @@ static int wait_for_events(void *state, struct poller_event *ready, int max, int
 
 const struct poller_backend poller_select_backend = {
     .name = "select",
-    .cost = "select(): each turn scans every watched fd; fds must be below 1024 (FD_SETSIZE)",
+    .cost = "every turn costs work per watched fd; fds below 1024 only",
     .fd_limit = FD_SETSIZE,
     .create = create,
     .destroy = destroy,

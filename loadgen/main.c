@@ -3,30 +3,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 
+#include "limits.h"
 #include "options.h"
 #include "report.h"
 #include "run.h"
-
-/* Every client is one socket: lift the soft limit on open files up to the hard one. */
-static bool raise_fd_limit(unsigned clients)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return false;
-    rlim_t need = (rlim_t)clients + 32;
-    if (rl.rlim_cur < need) {
-        rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-    if (rl.rlim_cur < need) {
-        fprintf(stderr, "chat-loadgen: %u clients need %lu open files, the limit is %lu\n",
-                clients, (unsigned long)need, (unsigned long)rl.rlim_cur);
-        return false;
-    }
-    return true;
-}
 
 int main(int argc, char **argv)
 {
@@ -36,7 +17,8 @@ int main(int argc, char **argv)
     case PARSE_ERROR: return 2;
     case PARSE_OK: break;
     }
-    if (!raise_fd_limit(o.clients))
+    /* Before anything starts: a run that cannot have all its clients is refused whole. */
+    if (!limits_prepare(o.clients, stderr))
         return 1;
     signal(SIGPIPE, SIG_IGN);
     /* Timers fire when asked, not up to 50 us later: the default slack would make every

@@ -21,7 +21,9 @@ static const char usage_text[] =
     "\n"
     "  --host ADDR          server address or name (default 127.0.0.1)\n"
     "  --port N             server port (default 5555)\n"
-    "  --clients N          connections, 1..60000 (default 10; at least 2 when --rate > 0)\n"
+    "  --clients N          connections, 1..60000 (default 10; at least 2 when --rate > 0);\n"
+    "                       the open-file limit is raised to the hard limit, and a run it\n"
+    "                       or the local port range cannot hold is refused before it starts\n"
     "  --rate R             messages per second over all clients; 0 = silent clients, to\n"
     "                       measure idle cost (default 100)\n"
     "  --size BYTES         chat text per message, at least the header (~30 bytes), at most\n"
@@ -39,7 +41,8 @@ static const char usage_text[] =
     "  --help, --version    print and exit 0\n"
     "\n"
     "Exit status: 0 run completed (check lost/duplicated in the record), 1 the run could not\n"
-    "be done (cannot connect, server refused a client), 2 bad command line.\n";
+    "be done (cannot connect, server refused a client, too few open files or local ports),\n"
+    "2 bad command line.\n";
 
 static bool parse_unsigned(const char *s, unsigned long max, unsigned long *out)
 {

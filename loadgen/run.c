@@ -31,6 +31,7 @@
 #define SETUP_POLL_NS 100000000ull
 #define NS_PER_S 1e9
 #define MAX_TRACKED_PAIRS (8ull << 30)    /* (message, recipient) bits: 1 GiB of bitmap */
+#define MAX_ORDER_TABLE (4ull << 30)      /* bytes: the tracker's clients^2 x 4 order check */
 
 struct run {
     const struct options *o;
@@ -402,6 +403,16 @@ int run_benchmark(const struct options *o, struct run_result *res)
         fprintf(stderr, "chat-loadgen: %llu messages x %u clients is too many deliveries to "
                 "track; shorten --duration or lower --rate\n",
                 (unsigned long long)(r.end - r.first_measured), r.n);
+        return 1;
+    }
+    /* The order check is per (recipient, sender): it grows with the square of --clients,
+     * and is touched all over as soon as everyone has sent once. */
+    uint64_t order_bytes = (uint64_t)r.n * r.n * 4;
+    if (r.end > r.first_measured && order_bytes > MAX_ORDER_TABLE) {
+        fprintf(stderr, "chat-loadgen: checking delivery order for %u clients would take "
+                "%llu MiB (4 bytes per pair of clients); with --rate > 0 use at most %u "
+                "clients\n", r.n, (unsigned long long)(order_bytes >> 20),
+                (unsigned)sqrt((double)(MAX_ORDER_TABLE / 4)));
         return 1;
     }
     res->tracker = tracker_new(r.n, r.first_measured, r.end);

@@ -71,6 +71,11 @@ static void good_values(void **state)
     assert_false(o.csv_header);
     assert_string_equal(o.label, "async-100");
     assert_int_equal(PARSE(&o, "--rate", "0", "--clients", "1"), PARSE_OK);
+    /* The scale runs: 10,000 clients, and the most the options allow. */
+    assert_int_equal(PARSE(&o, "--clients", "10000"), PARSE_OK);
+    assert_int_equal(o.clients, 10000);
+    assert_int_equal(PARSE(&o, "--clients", "60000"), PARSE_OK);
+    assert_int_equal(o.clients, 60000);
 }
 
 static void bad_values_are_refused(void **state)
@@ -80,6 +85,7 @@ static void bad_values_are_refused(void **state)
     assert_int_equal(PARSE(&o, "--clients", "0"), PARSE_ERROR);
     assert_int_equal(PARSE(&o, "--clients", "-3"), PARSE_ERROR);
     assert_int_equal(PARSE(&o, "--clients", "10x"), PARSE_ERROR);
+    assert_int_equal(PARSE(&o, "--clients", "60001"), PARSE_ERROR);
     assert_non_null(strstr(err_text, "--clients"));
     assert_int_equal(PARSE(&o, "--port", "70000"), PARSE_ERROR);
     assert_int_equal(PARSE(&o, "--rate", "-1"), PARSE_ERROR);
@@ -104,6 +110,7 @@ static void help_and_version(void **state)
     assert_int_equal(PARSE(&o, "--help"), PARSE_EXIT_OK);
     assert_non_null(strstr(out_text, "--rate"));
     assert_non_null(strstr(out_text, "--server-pid"));
+    assert_non_null(strstr(out_text, "open-file limit"));
     assert_int_equal(PARSE(&o, "--version"), PARSE_EXIT_OK);
     assert_non_null(strstr(out_text, "chat-loadgen"));
 }
