@@ -89,11 +89,18 @@ unit: $(UNIT_BINS)
 # ---- the black-box scenario suite ------------------------------------------------------
 SERVER_BINS = $(foreach s,$(SERVERS),$(if $(wildcard $(s)/main.c),$(BIN)/chat-$(s)))
 
+# The event-loop servers run the suite once per poller; chat-threaded (which ignores
+# --poller) once.
+POLLERS := select poll epoll
 .PHONY: scenarios
 scenarios: all
 	@set -e; for s in $(SERVER_BINS); do \
-	  echo "== scenarios against $$s"; \
-	  $(PYTHON) harness/run_scenarios.py --server $$s $(SCENARIO_ARGS); \
+	  case $$s in *threaded) pollers=select;; *) pollers="$(POLLERS)";; esac; \
+	  for p in $$pollers; do \
+	    echo "== scenarios against $$s --poller $$p"; \
+	    $(PYTHON) harness/run_scenarios.py --server $$s --server-arg=--poller \
+	      --server-arg=$$p $(SCENARIO_ARGS); \
+	  done; \
 	done
 
 # ThreadSanitizer runs of the multi-threaded servers (any report fails the run).
@@ -107,6 +114,12 @@ tsan-scenarios:
 	    TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	      $(PYTHON) harness/run_scenarios.py --server bin/tsan/chat-$$s --sanitizer --timeout-scale 3 || exit 1; \
 	  done; \
+	  if [ -f hybrid/main.c ]; then \
+	    echo "== scenarios against bin/tsan/chat-hybrid --poller epoll (ThreadSanitizer)"; \
+	    TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	      $(PYTHON) harness/run_scenarios.py --server bin/tsan/chat-hybrid --sanitizer --timeout-scale 3 \
+	        --server-arg=--poller --server-arg=epoll || exit 1; \
+	  fi; \
 	fi
 
 # Tests of the terminal client, through a pseudo-terminal.

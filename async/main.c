@@ -15,9 +15,10 @@ int main(int argc, char **argv)
 {
     struct server_start s;
     server_start(&s, argc, argv, "chat-async",
-                 "chat-async: one thread, select() and non-blocking sockets.");
+                 "chat-async: one thread, one poller (--poller) and non-blocking sockets.");
 
-    struct poller *poller = poller_open(&poller_select_backend, server_fd_capacity());
+    struct poller *poller = poller_open(s.options.poller,
+                                        server_fd_capacity(s.options.max_clients));
     if (!poller) {
         log_line("cannot start the poller: %s", strerror(errno));
         return 1;

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "fdlimit.h"
 #include "log.h"
 #include "net.h"
 #include "session.h"
@@ -98,6 +98,26 @@ static void catch_stop_signals(const char *program)
 #endif
 }
 
+/* Descriptors beyond one per client: listening socket, pipes, spare, logs, refusals. */
+#define SPARE_FDS 64
+
+/* Every client is one descriptor: ask for as many as the hard limit allows, and say what
+ * that is, and whether it is enough. */
+static void raise_fd_limit(size_t max_clients)
+{
+    long limit = fdlimit_raise();
+    if (limit < 0) {
+        log_line("warning: cannot raise the open-file limit: %s", strerror(errno));
+        limit = fdlimit_current();
+    }
+    if (limit < 0)
+        return;
+    log_line("open-file limit: %ld descriptors", limit);
+    if ((unsigned long)limit < max_clients + SPARE_FDS)
+        log_line("warning: only %ld file descriptors allowed for --max-clients %zu: "
+                 "clients beyond them are refused", limit, max_clients);
+}
+
 void server_start(struct server_start *s, int argc, char **argv,
                   const char *program, const char *design)
 {
@@ -122,49 +142,36 @@ void server_start(struct server_start *s, int argc, char **argv,
     if (s->spare_fd < 0)
         log_line("warning: no spare descriptor (%s): when out of descriptors, waiting "
                  "connections cannot be told the server is full", strerror(errno));
+    raise_fd_limit(s->options.max_clients);
     printf("listening on %s:%d\n", s->options.bind, port);
     fflush(stdout);
 }
 
-/* Descriptors beyond one per client: listening socket, pipes, spare, logs. */
-#define SPARE_FDS 64
-
-void server_raise_fd_limit(size_t clients)
+static int lowest_free_fd(void)
 {
-    struct rlimit r;
-    rlim_t want = (rlim_t)clients + SPARE_FDS;
-    if (getrlimit(RLIMIT_NOFILE, &r) != 0) {
-        log_line("warning: cannot read the file descriptor limit: %s", strerror(errno));
-        return;
-    }
-    if (r.rlim_cur >= want)
-        return;
-    r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max >= want ? want : r.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur < want)
-        log_line("warning: only %llu file descriptors allowed for %zu clients",
-                 (unsigned long long)r.rlim_cur, clients);
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return fd;
 }
 
-int server_fd_capacity(void)
+int server_fd_capacity(size_t max_clients)
 {
-    struct rlimit r;
-    if (getrlimit(RLIMIT_NOFILE, &r) != 0) {
-        log_line("warning: cannot read the file descriptor limit: %s", strerror(errno));
-        return FD_SETSIZE;
-    }
-    /* Bounded: a poller keeps a few bytes per possible fd. */
-    rlim_t most = 1 << 20;
-    return (int)(r.rlim_cur == RLIM_INFINITY || r.rlim_cur > most ? most : r.rlim_cur);
+    long limit = fdlimit_current();
+    int lowest = lowest_free_fd();
+    if (limit < 0 || lowest < 0)
+        return FD_SETSIZE;          /* cannot tell: the most select() could watch anyway */
+    long want = lowest + (long)max_clients + SPARE_FDS;
+    return (int)(want < limit ? want : limit);
 }
 
 size_t server_clients_that_fit(size_t wanted, const struct poller *p)
 {
-    /* Client fds start above the lowest one free now. */
-    int lowest_client_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (lowest_client_fd < 0)
+    int lowest = lowest_free_fd();
+    if (lowest < 0)
         return wanted;          /* out of fds already: accept() will say so, and refuse */
-    close(lowest_client_fd);
-    int room = poller_capacity(p) - lowest_client_fd;
+    int room = poller_capacity(p) - lowest;
     size_t fit = room > 0 ? (size_t)room : 0;
     return wanted < fit ? wanted : fit;
 }

@@ -29,13 +29,10 @@ struct server_start {
 void server_start(struct server_start *s, int argc, char **argv,
                   const char *program, const char *design);
 
-/* Each client holds one descriptor: raise the soft limit so that `clients` of them fit, if
- * the hard limit allows (a common default soft limit is 1024); log when it does not. */
-void server_raise_fd_limit(size_t clients);
-
-/* The descriptors this process may open (its soft RLIMIT_NOFILE): the capacity to give a
- * poller, which lowers it to what its backend can watch. */
-int server_fd_capacity(void);
+/* The descriptors a poller must be able to watch: every client fd, from the lowest free now
+ * up to max_clients more (and a few for connections being refused), bounded by what the
+ * process may open. Give it to poller_open(), which lowers it to its backend's limit. */
+int server_fd_capacity(size_t max_clients);
 
 /* The clients a poller can watch: --max-clients lowered so that every client fd, starting
  * just above the ones held now, stays below the poller's capacity. */

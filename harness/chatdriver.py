@@ -127,8 +127,10 @@ class Server:
     With start=False, call start() or run() yourself.
     """
 
-    def __init__(self, binary, extra_args=(), timeout_scale=1.0, start=True, env=None):
+    def __init__(self, binary, extra_args=(), timeout_scale=1.0, start=True, env=None,
+                 nofile=None):
         self.binary = binary
+        self.nofile = nofile            # RLIMIT_NOFILE (soft and hard) for the server, or None
         self.extra_args = [str(a) for a in extra_args]
         self.scale = timeout_scale
         self.env = env
@@ -157,11 +159,16 @@ class Server:
             # Popen restores SIGPIPE to its default in the child, as in a normal shell.
             self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=fd, close_fds=True,
-                                         start_new_session=True, env=self.env)
+                                         start_new_session=True, env=self.env,
+                                         preexec_fn=self._limit_fds if self.nofile else None)
         except OSError as e:
             raise ScenarioFailure("cannot start %s: %s" % (self.binary, e))
         finally:
             os.close(fd)
+
+    def _limit_fds(self):
+        """In the child, before exec: both limits, so the server cannot raise its own."""
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
 
     def _drain_stdout(self):
         """Collect whatever else the server writes on stdout (so it can never block)."""

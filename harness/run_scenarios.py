@@ -59,11 +59,11 @@ class Context:
         """A timeout in seconds, scaled by --timeout-scale (None: the default 5 s)."""
         return (chatdriver.DEFAULT_TIMEOUT if seconds is None else seconds) * self.scale
 
-    def start_server(self, args=(), env=None):
+    def start_server(self, args=(), env=None, nofile=None):
         """Start the server under test with `--port 0 ARGS` (and the runner's --server-arg
-        words); returns a running Server."""
+        words), at most `nofile` open files if given; returns a running Server."""
         srv = Server(self.binary, list(args) + self.server_args, self.scale, start=False,
-                     env=env)
+                     env=env, nofile=nofile)
         with self._lock:
             self.servers.append(srv)
         srv.start()

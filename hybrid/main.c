@@ -21,10 +21,11 @@ int main(int argc, char **argv)
 {
     struct server_start s;
     server_start(&s, argc, argv, "chat-hybrid",
-                 "chat-hybrid: a select() thread reads every client; "
-                 "a thread per client sends to it.");
+                 "chat-hybrid: a select() thread (or poll, epoll: --poller) reads every "
+                 "client;\na thread per client sends to it.");
 
-    struct poller *poller = poller_open(&poller_select_backend, server_fd_capacity());
+    struct poller *poller = poller_open(s.options.poller,
+                                        server_fd_capacity(s.options.max_clients));
     if (!poller) {
         log_line("cannot start the poller: %s", strerror(errno));
         return 1;

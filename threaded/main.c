@@ -21,13 +21,12 @@ int main(int argc, char **argv)
                  "chat-threaded: one thread per client, polling the room with a receive "
                  "timeout (--timeout-ms);\nthe room is shared under a readers-writers lock.");
 
-    /* The main thread watches two fds: select() is plenty (any --poller is accepted). */
-    struct poller *poller = poller_open(&poller_select_backend, server_fd_capacity());
+    /* The main thread watches two fds: select() is plenty (--poller is accepted, ignored). */
+    struct poller *poller = poller_open(&poller_select_backend, server_fd_capacity(0));
     if (!poller) {
         log_line("cannot start the poller: %s", strerror(errno));
         return 1;
     }
-    server_raise_fd_limit(s.options.max_clients);
     struct board board;
     struct room_config config = options_room_config(&s.options);
     if (board_init(&board, &config, s.options.timeout_ms) != 0)

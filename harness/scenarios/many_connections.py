@@ -4,7 +4,8 @@
 
 select() cannot watch a descriptor >= FD_SETSIZE (1024), so chat-async and chat-hybrid must
 refuse those connections cleanly with "! server full (max N users)" and close them (any N is
-accepted here); chat-threaded may accept all 1100. Either way every connection gets either the
+accepted here); chat-threaded may accept all 1100, and with --poller poll or epoll (given to
+the runner with --server-arg) the event-loop servers must accept all 1100. Either way every connection gets either the
 welcome or the full line, and the server still works afterwards.
 
 Connections are opened in batches, each connection's first line is read before the next batch,
@@ -24,6 +25,15 @@ TOTAL = 1100
 BATCH = 50
 FULL_RE = re.compile(r"! server full \(max \d+ users\)")
 QUIT_RE = re.compile(r"\* guest\d+ has quit \(connection closed\)")
+
+
+def uncapped(ctx):
+    """The poller named on the runner's --server-arg, if it is one without FD_SETSIZE."""
+    args = ctx.server_args
+    for i, a in enumerate(args[:-1]):
+        if a == "--poller" and args[i + 1] in ("poll", "epoll"):
+            return args[i + 1]
+    return None
 
 
 def run(server_binary, ctx):
@@ -47,6 +57,9 @@ def run(server_binary, ctx):
                 c.close()
     if not accepted:
         raise ScenarioFailure("no connection was accepted")
+    if refused and uncapped(ctx):
+        raise ScenarioFailure("%d of %d connections refused, although --poller %s has no "
+                              "FD_SETSIZE cap" % (len(refused), TOTAL, uncapped(ctx)))
     # Everybody leaves: half close politely, half reset.
     for i, c in enumerate(accepted):
         if i % 2:
