@@ -163,15 +163,6 @@ def ctxt_switches(pid):
     return vol, invol
 
 
-def load_average():
-    """The 1-minute load average (how busy the machine was), or None."""
-    try:
-        with open("/proc/loadavg") as f:
-            return float(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def close_all(clients):
     for c in clients:
         c.close()
@@ -439,10 +430,10 @@ def write_report(out_dir, results, scene):
              "slept again. A blank stretch of a lane is a thread outside any waiting call: "
              "running, or ready and waiting for a CPU (strace cannot tell which). "
              "Definitions in `harness/trace_model.py`.", "",
-             "Traced %s on %s CPUs, 1-minute load average %s before the run: on a busy "
-             "machine every time here is longer, and the threads' timeout phases differ "
-             "from run to run." % (scene.get("date", "?"), scene.get("cpus", "?"),
-                                    scene.get("loadavg_before", "?")), ""]
+             "Traced %s on %s CPUs. On a busy machine every time here is longer, and "
+             "chat-threaded's timeout phases differ from run to run: where the line lands "
+             "in them decides its delay, from nothing to one timeout period."
+             % (scene.get("date", "?"), scene.get("cpus", "?")), ""]
     summary_rows = ["| design | syscalls for the line | wake-ups | context switches (untraced) | "
                     "arrival to last delivery | untraced send to all | empty wake-ups in the "
                     "silence |", "|---|---|---|---|---|---|---|"]
@@ -575,7 +566,6 @@ def main(argv=None):
             return 2
         scene = {"clients": a.clients, "idle_ms": a.idle_ms, "silence_ms": a.silence_ms,
                  "text": TEXT, "repeat": a.repeat, "cpus": os.cpu_count(),
-                 "loadavg_before": load_average(),
                  "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
     results, models = {}, {}
