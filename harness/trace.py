@@ -8,7 +8,8 @@ from outside; nothing in the servers knows), and the same scene runs once more w
 strace to count context switches from /proc. Writes, into --out (default results/trace/):
 
     DESIGN.strace       the raw trace of the traced run
-    DESIGN.json         the same trace as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing)
+    DESIGN.json         the same trace as Chrome trace-event JSON (ui.perfetto.dev,
+                        chrome://tracing)
     DESIGN.svg, .png    one lane per thread (harness/plots/trace.gp), same time axis for all
     DESIGN.dat          the figure's data (bars, marks, hand-offs, deliveries)
     summary.json        the counts per design (and the scene's timestamps)
@@ -253,7 +254,7 @@ def write_chrome(model, line, marks, design, path, idle_s):
     t_to = marks["silence_end"]
     instants = [(marks["client_send"], "client 1 sends the line"),
                 (line["arrival"].end, "the line arrives (receive returns)"),
-                (marks["all_received"], "every client has it: 300 ms of silence begin"),
+                (marks["all_received"], "every client has it: the silence begins"),
                 (marks["silence_end"], "the silence ends")]
     doc = model.chrome_trace(line, t_from, t_to, "chat-%s (strace -f)" % design.name, instants,
                              {"design": design.name, "server": " ".join([design.binary] +
@@ -487,17 +488,20 @@ def parse_args(argv):
                "  python3 harness/trace.py --from-traces --out results/reference/trace" % names)
     p.add_argument("--out", metavar="DIR", default=os.path.join("results", "trace"),
                    help="output directory (default: results/trace)")
-    p.add_argument("--designs", metavar="LIST", help="comma-separated names to run (default: every one whose "
-                                     "binary exists)")
+    p.add_argument("--designs", metavar="LIST",
+                   help="comma-separated names to run (default: every one whose binary exists)")
     p.add_argument("--server", action="append", default=[], metavar="NAME=BIN",
                    help="use BIN for design NAME (repeatable; a new NAME adds a design)")
-    p.add_argument("--clients", type=int, metavar="N", default=8, help="connected clients (default 8)")
+    p.add_argument("--clients", type=int, metavar="N", default=8,
+                   help="connected clients (default 8)")
     p.add_argument("--idle-ms", type=int, metavar="MS", default=100,
                    help="idle time before the line is sent (default 100)")
     p.add_argument("--silence-ms", type=int, metavar="MS", default=300,
                    help="silence after every client has the line (default 300)")
-    p.add_argument("--strace", metavar="BIN", default="strace", help="the strace binary (default: strace)")
-    p.add_argument("--gnuplot", metavar="BIN", default="gnuplot", help="the gnuplot binary (default: gnuplot)")
+    p.add_argument("--strace", metavar="BIN", default="strace",
+                   help="the strace binary (default: strace)")
+    p.add_argument("--gnuplot", metavar="BIN", default="gnuplot",
+                   help="the gnuplot binary (default: gnuplot)")
     p.add_argument("--no-plots", action="store_true", help="write everything but the figures")
     p.add_argument("--repeat", type=int, metavar="N", default=5,
                    help="untraced runs of the scene for the context switches and the untraced "
@@ -594,7 +598,8 @@ def main(argv=None):
         f, s = counts["fanout"], counts["silence"]
         print("   %s; for the line: %d syscalls, %s%s; last delivery +%s ms; "
               "silence: %d wake-ups, %d found nothing to do (%.1f s)"
-              % (plural(counts["threads"], "thread"), f["syscalls"], plural(f["wakeups"], "wake-up"),
+              % (plural(counts["threads"], "thread"), f["syscalls"],
+                 plural(f["wakeups"], "wake-up"),
                  ", %g context switches untraced" % untraced["ctxt_fanout"]["total"]
                  if untraced else "", fmt_ms(counts["arrival_to_last_delivery_ms"]),
                  s["wakeups"], s["empty_wakeups"], time.monotonic() - t0), flush=True)

@@ -55,28 +55,9 @@ FUTEX_WAKE_OPS = {"FUTEX_WAKE", "FUTEX_WAKE_BITSET", "FUTEX_WAKE_OP", "FUTEX_REQ
 # What a sleeping thread is waiting in, for the timeline's bars.
 WAIT_RECV, WAIT_POLL, WAIT_COND, WAIT_LOCK, WAIT_OTHER = "recv", "poll", "cond", "lock", "other"
 WAIT_ORDER = [WAIT_RECV, WAIT_POLL, WAIT_COND, WAIT_LOCK, WAIT_OTHER]
-WAIT_TEXT = {
-    WAIT_RECV: "asleep in recv() (SO_RCVTIMEO armed)",
-    WAIT_POLL: "asleep in select/poll/epoll_wait",
-    WAIT_COND: "asleep on a condition variable (futex)",
-    WAIT_LOCK: "asleep waiting for a lock (futex)",
-    WAIT_OTHER: "asleep elsewhere (accept, join, sleep)",
-}
-
-# Marks on the timeline, in legend order.
+# Marks on the timeline, in legend order (their legend texts are in plots/trace.gp).
 MARK_ORDER = ["recv", "recv-nothing", "send", "poll", "recv-timeout", "woken", "wake",
               "delivery"]
-MARK_TEXT = {
-    "recv": "receive: data",
-    "recv-nothing": "receive: nothing there (EAGAIN at once)",
-    "send": "send",
-    "poll": "select/poll/epoll\\_wait returns",
-    "recv-timeout": "socket timeout: recv() gave up (EAGAIN)",
-    "woken": "futex wait returns: woken",
-    "wake": "futex wake: wakes another thread",
-    "delivery": "the line delivered to a client",
-}
-
 LISTEN, CLIENT, PIPE, FILE, OTHER_FD = "listen", "client", "pipe", "file", "other"
 
 
