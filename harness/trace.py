@@ -449,7 +449,7 @@ def write_report(out_dir, results, scene):
     for name, r in results.items():
         c = r["counts"]
         lines += ["## chat-%s" % name, "",
-                  "`%s`, %s; the line arrived in `%s`." % (r["server"],
+                  "`%s`, %s; the line was received by the thread `%s`." % (r["server"],
                                                            plural(c["threads"], "thread"),
                                                            c["arrival_thread"]), "",
                   "![chat-%s: every thread while one line fans out](%s.svg)" % (name, name), "",
