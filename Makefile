@@ -160,3 +160,6 @@ clean:
 bench: all
 	@tools/ensure-packages gnuplot-nox
 	$(PYTHON) harness/bench.py $(if $(FULL),--full) $(BENCH_ARGS)
+
+# make trace: per-thread timelines of one line through each server (harness/trace.mk)
+-include harness/trace.mk

@@ -322,6 +322,38 @@ def _failures(lines, rows):
     lines.append("")
 
 
+def _seeing_the_designs(lines, out_dir):
+    """'Seeing the designs': the per-thread timelines of `make trace` (harness/trace.py),
+    when this run directory has a copy of them under trace/ (results/reference/ does)."""
+    import json
+    path = os.path.join(out_dir, "trace", "summary.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        traced = json.load(f)["designs"]
+    lines += ["## Seeing the designs: one line through each server", "",
+              "What every thread of each server does while one line fans out to 8 idle "
+              "clients, recorded from outside with `strace -f` by `make trace`: one lane per "
+              "thread, the whole scene above (the same time axis for all), the fan-out zoomed "
+              "below. Counts from the same traces (context switches: untraced runs, median); "
+              "definitions, the raw traces and Chrome trace JSON (for Perfetto) are in "
+              "[trace/REPORT.md](trace/REPORT.md).", "",
+              "| design | syscalls for the line | wake-ups | context switches | arrival to last "
+              "delivery (traced) | send to all (untraced) | empty wake-ups in 300 ms of silence |",
+              "|---|---|---|---|---|---|---|"]
+    for name, d in traced.items():
+        c, u = d["counts"], d.get("untraced") or {}
+        lines.append(f"| chat-{name} | {c['fanout']['syscalls']} | {c['fanout']['wakeups']} | "
+                     f"{fmt(u.get('ctxt_fanout', {}).get('total'))} | "
+                     f"{fmt(c['arrival_to_last_delivery_ms'])} ms | "
+                     f"{fmt(u.get('send_to_all_received_ms'))} ms | "
+                     f"{c['silence']['empty_wakeups']} |")
+    lines.append("")
+    for name in traced:
+        lines += [f"![chat-{name}: every thread while one line fans out](trace/{name}.svg)", "",
+                  f"([PNG](trace/{name}.png), [Chrome trace JSON](trace/{name}.json))", ""]
+
+
 def write(rows, machine, calibration, plots, out_dir):
     lines = []
     _header(lines, machine, calibration, rows)
@@ -339,6 +371,7 @@ def write(rows, machine, calibration, plots, out_dir):
     _instrument(lines, rows, plots)
     _idle_and_memory(lines, rows, plots, calibration)
     _timeout(lines, rows, plots)
+    _seeing_the_designs(lines, out_dir)
     _failures(lines, rows)
     lines += ["## Files", "",
               "`data.csv` (one row per run; columns in `results/README.md`), `machine.json`, "
