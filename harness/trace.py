@@ -54,41 +54,26 @@ class Design:
 
 # The designs, in the order the report shows them. To trace another configuration, add an
 # entry here, e.g. Design("threaded-10ms", "bin/chat-threaded", ["--timeout-ms", "10"],
-# "main (accept)"). Servers whose --help offers `--poller ... epoll` also get a
-# "NAME-epoll" entry automatically (see designs()).
+# "main (accept)").
 DESIGNS = [
     Design("async", "bin/chat-async", [], "main (select loop)"),
     Design("threaded", "bin/chat-threaded", [], "main (accept)"),
     Design("hybrid", "bin/chat-hybrid", [], "select thread"),
+    Design("async-epoll", "bin/chat-async", ["--poller", "epoll"], "main (epoll loop)"),
+    Design("hybrid-epoll", "bin/chat-hybrid", ["--poller", "epoll"], "epoll thread"),
 ]
-POLLER_FLAG, POLLER_EPOLL = "--poller", "epoll"
 
 TEXT = "one line to fan out"          # what client 1 says (shown whole by strace -s 64)
 STRACE_ARGS = ["-f", "-ttt", "-T", "-s", "64"]
 TIMEOUT_SCALE = 4.0                   # strace slows the server down: give the driver room
 
 
-def offers_epoll(binary):
-    """True if `binary --help` mentions --poller and epoll."""
-    try:
-        out = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    text = out.stdout + out.stderr
-    return POLLER_FLAG in text and POLLER_EPOLL in text
-
-
 def designs(overrides=None):
-    """DESIGNS (binaries overridden by {name: path}), plus an -epoll entry for each server
-    that offers --poller epoll."""
+    """DESIGNS (binaries overridden by {name: path})."""
     out = []
     for d in DESIGNS:
         binary = (overrides or {}).get(d.name, d.binary)
-        d = Design(d.name, binary, d.args, d.main_label)
-        out.append(d)
-        if os.path.exists(os.path.join(ROOT, binary)) and offers_epoll(os.path.join(ROOT, binary)):
-            out.append(Design(d.name + "-epoll", binary, d.args + [POLLER_FLAG, POLLER_EPOLL],
-                              d.main_label.replace("select", "epoll")))
+        out.append(Design(d.name, binary, d.args, d.main_label))
     for name, binary in (overrides or {}).items():
         if name not in {d.name for d in out}:
             out.append(Design(name, binary))
@@ -479,8 +464,8 @@ def parse_args(argv):
                "  DESIGN.json           Chrome trace events (ui.perfetto.dev, chrome://tracing)\n"
                "  DESIGN.svg, .png      the figure (harness/plots/trace.gp); DESIGN.dat its data\n"
                "  summary.json          every count; REPORT.md: the figures with their counts\n\n"
-               "designs: %s, plus NAME-epoll for a server whose --help\n"
-               "  offers '--poller epoll'. Add more to DESIGNS at the top of this file.\n\n"
+               "designs: %s.\n"
+               "  Add more to DESIGNS at the top of this file.\n\n"
                "examples:\n"
                "  python3 harness/trace.py\n"
                "  python3 harness/trace.py --designs hybrid --out /tmp/t\n"
