@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 #include "session.h"
 
 /* One read per readable connection per turn. Lines are short, so this is dozens of lines:
@@ -67,8 +68,7 @@ void conn_flush(struct room *room, struct conn *c, before_post_fn *before_post)
         return;
     room_take(room, &c->member, &c->out);
     while (outbuf_len(&c->out) > 0) {
-        ssize_t n = send(c->fd, outbuf_data(&c->out), outbuf_len(&c->out),
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = net_send_ready(c->fd, outbuf_data(&c->out), outbuf_len(&c->out));
         if (n < 0) {
             if (errno == EINTR)
                 continue;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Listen on TCP addr:port (port 0: any free port). Returns the socket and stores the real
  * port in *bound_port; on failure returns -1 with a message naming the address and the
@@ -30,6 +31,12 @@ int net_set_nonblocking(int fd);
 /* Send all n bytes on a blocking socket, retrying after EINTR and short writes; never raises
  * SIGPIPE. False when the connection is broken. */
 bool net_send_all(int fd, const char *p, size_t n);
+
+/* One send() of up to n bytes that never blocks and never raises SIGPIPE, retried only after
+ * EINTR. Returns what send() returned, with its errno (EAGAIN: the kernel buffer is full). */
+ssize_t net_send_ready(int fd, const char *p, size_t n);
+
+/* Both count their send() calls and the lines they carry in send_stats.h. */
 
 /* Tell a connection the server is full (best effort, never blocks) and close it. */
 void net_refuse(int fd, size_t max_users);

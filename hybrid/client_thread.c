@@ -114,8 +114,7 @@ static struct pass apply_and_take(struct client *c)
 static void send_without_waiting(struct client *c)
 {
     while (outbuf_len(&c->out) > 0) {
-        ssize_t n = send(c->fd, outbuf_data(&c->out), outbuf_len(&c->out),
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = net_send_ready(c->fd, outbuf_data(&c->out), outbuf_len(&c->out));
         if (n <= 0)
             return;
         outbuf_consume(&c->out, (size_t)n);
