@@ -53,10 +53,13 @@ def _async_point(rows, calibration, clients, rate, p99_limit_ms, cpu_factor, cpu
     elif cpu < limit:
         why = ""
     elif batching:
-        why = ("batching did not happen enough: a send() carries several lines only when "
-               "several arrive within one select() turn; at this rate the loop mostly "
-               "keeps up line by line, so each delivery is still about one send() plus its "
-               "share of the turn's select() over every fd")
+        lps = num(r, "lines_per_send")
+        measured = (f" (measured: {fmt(lps)} lines per send() here, at "
+                    f"{fmt(num(r, 'server_cpu_pct'))}% of its core)" if lps is not None else "")
+        why = ("batching did not happen enough" + measured + ": a send() carries several "
+               "lines only when several arrive within one select() turn; at this rate the "
+               "loop mostly keeps up line by line, so each delivery is still about one send() "
+               "plus its share of the turn's select() over every fd")
     else:
         why = (f"each message costs the server a wake-up, a select() over every fd and a "
                f"recv() besides its {clients} sends; spread over {clients} deliveries that "
@@ -160,7 +163,7 @@ def evaluate(rows, calibration):
     bad_loss = [r for r in loaded if (num(r, "p99_us") or 0) <= SATURATION_P99_MS * 1000 and
                 (num(r, "lost") or 0) > 0]
     targets.append(_target(
-        "zero loss below saturation (no loss in any run with p99 <= 100 ms)",
+        "zero loss below latency saturation (no loss in any run with p99 <= 100 ms)",
         f"{len(bad_loss)} runs with loss" if loaded else "",
         NONE if not loaded else (MET if not bad_loss else MISSED),
         "" if not bad_loss else "; ".join(
