@@ -51,7 +51,8 @@ def cpu_phrase(runs):
     first = first_cpu_bound(measured)
     if first is None:
         top = max(measured, key=lambda r: num(r, "server_cpu_pct"))
-        return (f"never CPU-bound: at most {fmt(num(top, 'server_cpu_pct'))}% of its core "
+        return (f"not CPU-bound in the measured range: at most "
+                f"{fmt(num(top, 'server_cpu_pct'))}% of its core "
                 f"(at {fmt(num(top, 'rate'))} msg/s)")
     later = [r for r in measured if num(r, "rate") > num(first, "rate")]
     bound_later = [r for r in later if cpu_bound(r)]

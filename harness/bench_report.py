@@ -5,8 +5,8 @@ import os
 
 from bench_data import (cpu_bound, crossing, find, fmt, has, load_clients, num, ok_rows, series,
                         unsaturated, variants_in)
-from bench_limits import (carried_by, cpu_phrase, first_cpu_bound, latency_phrase,
-                          latency_reasons, load_runs, rate_text, ratio_text)
+from bench_limits import (carried_by, cpu_phrase, first_cpu_bound, first_latency_saturated,
+                          latency_phrase, latency_reasons, load_runs, rate_text, ratio_text)
 from bench_matrix import CPU_BOUND_PCT, SATURATION_P99_MS, TARGET_IRC_HIGH, TARGET_LOW
 from bench_targets import evaluate
 
@@ -179,6 +179,13 @@ def _cpu_load(lines, rows, plots):
               "in data.csv). A CPU-bound server has no headroom: any further load is carried "
               "only by doing less work per line, and the p99 of section 1 does not show that.",
               ""]
+    loaded = [r for r in ok_rows(rows) if num(r, "rate") and num(r, "others_cpu_pct") is not None]
+    busiest = max((num(r, "others_cpu_pct") for r in loaded), default=0)
+    if busiest >= 5:
+        lines += [f"Other work used up to {fmt(busiest)}% of a core during these runs "
+                  "(`others_cpu_pct`): where it ran on the server's core, the server could be "
+                  f"short of CPU without reaching {fmt(CPU_BOUND_PCT)}% itself, and that is "
+                  "not counted as CPU-bound here.", ""]
     for clients in load_clients(rows):
         parts = []
         for v in variants_in(rows):
@@ -313,6 +320,16 @@ def _mechanism(rows, v, clients):
     return (runs[0], runs[-1]) if runs else None
 
 
+def _span(a, b):
+    if a is b:
+        return f"at {fmt(num(a, 'rate'))} msg/s (the only rate measured)"
+    return f"from {fmt(num(a, 'rate'))} to {fmt(num(b, 'rate'))} msg/s"
+
+
+def _change(a, b, key):
+    return fmt(num(a, key)) if a is b else f"{fmt(num(a, key))} -> {fmt(num(b, key))}"
+
+
 def _per_line(r):
     w = num(r, "wakeups_per_line")
     return f"one per {fmt(1 / w)} lines" if w else "none"
@@ -362,9 +379,18 @@ def _hybrid_advantage(rows, clients, wake_ns):
                 f"measured (closest at {fmt(closest)} msg/s: {fmt(num(h, 'p99_us') / 1000)} "
                 f"against {fmt(num(t, 'p99_us') / 1000)} ms)")
         bound = first_cpu_bound(load_runs(rows, "hybrid", clients))
-        if bound is not None:
+        if bound is not None and num(bound, "rate") <= common[-1]:
             text += (f", although it is CPU-bound from {fmt(num(bound, 'rate'))} msg/s and "
                      "has no headroom left there")
+        beyond = first_latency_saturated([r for r in load_runs(rows, "hybrid", clients)
+                                          if num(r, "rate") > common[-1]])
+        if beyond is not None:
+            text += (f". Beyond {fmt(common[-1])} msg/s only chat-hybrid was measured (the "
+                     f"chat-threaded sweep had ended), and at {rate_text(beyond)} it is "
+                     f"latency-saturated ({latency_reasons(beyond)})")
+            if cpu_bound(beyond):
+                text += (f", CPU-bound ({fmt(num(beyond, 'server_cpu_pct'))}% of its core)"
+                         f"{_wakeup_share(beyond, wake_ns)}")
         return text + "."
     h, t = h_runs[lost], t_runs[lost]
     why = (f"latency-saturated ({latency_reasons(h)})" if not unsaturated(h) else
@@ -421,17 +447,17 @@ def _hybrid_question(lines, rows, calibration):
             model = [_threaded_model(r, clients) for r in (t0, t1)]
             model_text = (f" (the model min(clients, rate x effective timeout): "
                           f"{fmt(model[0])} -> {fmt(model[1])})" if None not in model else "")
+            if t0 is t1:
+                model_text = (f" (the model min(clients, rate x effective timeout): "
+                              f"{fmt(model[0])})" if None not in model else "")
             parts.append(
-                f"chat-threaded, from {fmt(num(t0, 'rate'))} to {fmt(num(t1, 'rate'))} msg/s: "
-                f"{fmt(num(t0, 'wakeups_per_line'))} -> {fmt(num(t1, 'wakeups_per_line'))} "
-                f"wake-ups per line ({_per_line(t1)} at the top), "
-                f"{fmt(num(t0, 'lines_per_send'))} -> {fmt(num(t1, 'lines_per_send'))} lines "
-                f"per send(){model_text}.")
+                f"chat-threaded, {_span(t0, t1)}: {_change(t0, t1, 'wakeups_per_line')} "
+                f"wake-ups per line ({_per_line(t1)}"
+                f"{' at the top' if t0 is not t1 else ''}), "
+                f"{_change(t0, t1, 'lines_per_send')} lines per send(){model_text}.")
             parts.append(
-                f"chat-hybrid, from {fmt(num(h0, 'rate'))} to {fmt(num(h1, 'rate'))} msg/s: "
-                f"{fmt(num(h0, 'wakeups_per_line'))} -> {fmt(num(h1, 'wakeups_per_line'))} "
-                f"wake-ups per line, {fmt(num(h0, 'lines_per_send'))} -> "
-                f"{fmt(num(h1, 'lines_per_send'))} lines per send().")
+                f"chat-hybrid, {_span(h0, h1)}: {_change(h0, h1, 'wakeups_per_line')} "
+                f"wake-ups per line, {_change(h0, h1, 'lines_per_send')} lines per send().")
             t_many = (num(t1, "wakeups_per_line") or 1) <= 0.5
             h_low = num(h0, "wakeups_per_line") or 0
             h_each = h_low >= 0.5
@@ -461,11 +487,14 @@ def _hybrid_question(lines, rows, calibration):
             else:
                 cheaper = "chat-hybrid" if all(hd[x] < td[x] for x in common) else (
                     "chat-threaded" if all(hd[x] > td[x] for x in common) else None)
-                verdict = (f"{cheaper} is cheaper throughout" if cheaper
+                where = "throughout" if len(common) > 1 else "there"
+                verdict = (f"{cheaper} is cheaper {where}" if cheaper
                            else "no clean crossing")
-            parts.append(f"CPU per delivery, hybrid / threaded: {fmt(hd[common[0]] / td[common[0]])}x "
-                         f"at {fmt(common[0])} to {fmt(hd[common[-1]] / td[common[-1]])}x at "
-                         f"{fmt(common[-1])} msg/s; {verdict}.")
+            first_ratio = f"{fmt(hd[common[0]] / td[common[0]])}x at {fmt(common[0])}"
+            span = (f"{first_ratio} to {fmt(hd[common[-1]] / td[common[-1]])}x at "
+                    f"{fmt(common[-1])} msg/s" if len(common) > 1 else
+                    f"{first_ratio} msg/s, the only rate both measured")
+            parts.append(f"CPU per delivery, hybrid / threaded: {span}; {verdict}.")
         parts.append(_hybrid_advantage(rows, clients, calibration["cond_wake_cpu_ns"]))
         lines.append(f"- **{clients} clients.** " + " ".join(parts))
     lines += ["", "(chat-threaded runs with its default --timeout-ms 50 here; every point "

@@ -83,15 +83,19 @@ def _hybrid_vs_async(rows):
             continue
         ratio = hc / ac
         if worst is None or ratio > worst[0]:
-            worst = (ratio, h["clients"], h["rate"], hc, ac)
+            worst = (ratio, h["clients"], h["rate"], hc, ac, h, a)
     if worst is None:
         return _target(name, "", NONE)
-    ratio, clients, rate, hc, ac = worst
+    ratio, clients, rate, hc, ac, h, a = worst
     measured = (f"worst {fmt(ratio)}x at {clients} clients x {fmt(float(rate))} msg/s "
                 f"({fmt(hc)} vs {fmt(ac)} us)")
+    hw, aw = num(h, "wakeups_per_line"), num(a, "wakeups_per_line")
+    counted = (f" (counted there: {fmt(hw)} context switches per line written, chat-async "
+               f"{fmt(aw)})" if hw is not None and aw is not None else "")
     why = "" if ratio <= 2 else (
         "at low load every message wakes one transmit thread per recipient: a condition-"
-        "variable signal and a context switch per delivery that chat-async does not pay")
+        "variable signal and a context switch per delivery that chat-async does not pay" +
+        counted)
     return _target(name, measured, MET if ratio <= 2 else MISSED, why)
 
 
