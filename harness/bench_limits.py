@@ -62,7 +62,11 @@ def cpu_phrase(runs):
         return f"{limit} only at the highest rate measured, {rate_text(first)}: {pct}"
     if len(bound_later) == len(later):
         return f"{limit} from {rate_text(first)} on ({pct} there)"
-    return (f"{limit} at {rate_text(first)} ({pct}) and at {len(bound_later)} of the "
+    if not bound_later:
+        rates = "rate" if len(later) == 1 else "rates"
+        return (f"{limit} at {rate_text(first)}: {pct}, but not at the {len(later)} higher "
+                f"{rates} measured")
+    return (f"{limit} at {rate_text(first)}: {pct}, and at {len(bound_later)} of the "
             f"{len(later)} higher rates measured")
 
 

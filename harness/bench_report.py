@@ -410,16 +410,26 @@ def _hybrid_advantage(rows, clients, wake_ns):
                  f"{_wakeup_share(bound, wake_ns)}; latency followed once batching could no "
                  "longer make up for the missing CPU")
     elif not cpu_bound(h):
-        # Not for want of CPU: then it is chat-threaded that got faster.
-        t_first = t_runs[common[0]]
+        # Not for want of CPU: say what moved, chat-threaded's p99 down or chat-hybrid's up.
+        t_first, h_first = t_runs[common[0]], h_runs[common[0]]
         eff = num(t, "effective_timeout_ms")
         own_ms = 1000.0 * clients / lost
-        text += (f". Not for want of CPU, then: chat-threaded's p99 fell from "
-                 f"{fmt(num(t_first, 'p99_us') / 1000)} ms at {fmt(common[0])} msg/s to "
-                 f"{fmt(num(t, 'p99_us') / 1000)} ms here")
-        if eff and own_ms < eff:
-            text += (f", its threads woken by their own clients' lines (every clients / rate "
-                     f"= {fmt(own_ms)} ms) sooner than by the timeout ({fmt(eff)} ms)")
+        moves = []
+        if num(t, "p99_us") <= 0.7 * num(t_first, "p99_us"):
+            move = (f"chat-threaded's p99 fell from {fmt(num(t_first, 'p99_us') / 1000)} ms "
+                    f"at {fmt(common[0])} msg/s to {fmt(num(t, 'p99_us') / 1000)} ms")
+            if eff and own_ms < eff:
+                move += (f", its threads woken by their own clients' lines (every clients / "
+                         f"rate = {fmt(own_ms)} ms) sooner than by the timeout ({fmt(eff)} ms)")
+            moves.append(move)
+        if unsaturated(h) and num(h, "p99_us") >= 1.5 * num(h_first, "p99_us"):
+            moves.append(f"chat-hybrid's own p99 rose from {fmt(num(h_first, 'p99_us') / 1000)} "
+                         f"ms at {fmt(common[0])} msg/s with its core not full")
+        others = num(h, "others_cpu_pct")
+        if others is not None and others >= 5:
+            moves.append(f"other work used {fmt(others)}% of a core during that run "
+                         "(`others_cpu_pct`)")
+        text += ". Not for want of CPU, then" + (": " + "; ".join(moves) if moves else "")
     return text + "."
 
 
