@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "send_stats.h"
 #include "session.h"
 
 int net_listen(const char *addr, int port, int *bound_port, char *err, size_t err_size)
@@ -103,6 +104,7 @@ bool net_send_all(int fd, const char *p, size_t n)
                 continue;
             return false;
         }
+        send_stats_count(p, sent);
         p += sent;
         n -= (size_t)sent;
     }
@@ -115,6 +117,7 @@ ssize_t net_send_ready(int fd, const char *p, size_t n)
     do
         sent = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
     while (sent < 0 && errno == EINTR);
+    send_stats_count(p, sent);          /* touches no errno */
     return sent;
 }
 

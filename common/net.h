@@ -35,9 +35,11 @@ int net_set_nonblocking(int fd);
  * SIGPIPE. False when the connection is broken. */
 bool net_send_all(int fd, const char *p, size_t n);
 
-/* One non-blocking send() (retried after EINTR; never raises SIGPIPE). Returns what send()
- * returned: bytes accepted, or -1 with errno (EAGAIN: the kernel's buffer is full). */
+/* One send() of up to n bytes that never blocks and never raises SIGPIPE, retried only after
+ * EINTR. Returns what send() returned, with its errno (EAGAIN: the kernel buffer is full). */
 ssize_t net_send_ready(int fd, const char *p, size_t n);
+
+/* Both count their send() calls and the lines they carry in send_stats.h. */
 
 /* shutdown(fd, SHUT_RDWR), to make a thread blocked on the socket return at once. Logs a
  * failure, except ENOTCONN (the peer is already gone: nothing is blocked on it either). */

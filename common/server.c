@@ -15,6 +15,7 @@
 #include "log.h"
 #include "net.h"
 #include "session.h"
+#include "send_stats.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define UNDER_THREAD_SANITIZER 1
@@ -25,6 +26,7 @@
 #endif
 
 static int stop_pipe[2] = { -1, -1 };
+static const char *stats_program = "chat";     /* names the send stats line */
 
 /* Only async-signal-safe work here: one write(). The byte stays in the pipe, so every
  * select()/poll() on the read end keeps seeing it. */
@@ -38,6 +40,21 @@ static void on_stop_signal(int signo)
     errno = saved;
 }
 
+/* SIGUSR1: report the send counters now (PROTOCOL.md), also with --quiet, since someone
+ * asked. Formatting and one write() are async-signal-safe; the loops go on as before (their
+ * select()/poll() already retry after EINTR, and every other thread blocks all signals). */
+static void on_stats_signal(int signo)
+{
+    (void)signo;
+    send_stats_write(STDERR_FILENO, stats_program);
+}
+
+/* At exit the same line is a log line: not with --quiet. */
+static void report_stats_at_exit(void)
+{
+    send_stats_write(STDERR_FILENO, stats_program);
+}
+
 #ifdef UNDER_THREAD_SANITIZER
 /* ThreadSanitizer runs a signal handler late, at the next libc call it intercepts in the
  * thread that took the signal, and a select() loop may not make one for a long time. In a
@@ -47,11 +64,16 @@ static void on_stop_signal(int signo)
 static void *wait_for_stop_signal(void *arg)
 {
     sigset_t *stop_signals = arg;
-    int signo;
-    while (sigwait(stop_signals, &signo) != 0)
-        continue;
-    on_stop_signal(signo);
-    return NULL;
+    for (;;) {
+        int signo;
+        if (sigwait(stop_signals, &signo) != 0)
+            continue;
+        if (signo == SIGUSR1)
+            on_stats_signal(signo);     /* SIGUSR1 is taken here too, for the same reason */
+        else
+            on_stop_signal(signo);
+    }
+    return NULL;                        /* never reached: the process ends around it */
 }
 
 static void wait_for_stop_signals_in_a_thread(const char *program)
@@ -60,6 +82,7 @@ static void wait_for_stop_signals_in_a_thread(const char *program)
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGUSR1);
     /* Blocked here, so inherited by every later thread. */
     int err = pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     pthread_t waiter;
@@ -82,9 +105,14 @@ static void catch_stop_signals(const char *program)
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
+    sa.sa_handler = on_stats_signal;
+    if (sigaction(SIGUSR1, &sa, NULL) != 0) {     /* else SIGUSR1 would end the process */
+        fprintf(stderr, "%s: cannot catch SIGUSR1: %s\n", program, strerror(errno));
+        exit(1);
+    }
+    sa.sa_handler = on_stop_signal;
     /* A peer that vanishes while we write must cost an error code, not the process. */
     struct sigaction ignore = { .sa_handler = SIG_IGN };
     sigemptyset(&ignore.sa_mask);
@@ -123,6 +151,7 @@ void server_start(struct server_start *s, int argc, char **argv,
 {
     options_parse(&s->options, argc, argv, program, design);
     log_init(program, s->options.quiet);
+    stats_program = program;
     catch_stop_signals(program);
     s->stop_fd = stop_pipe[0];
 
@@ -143,6 +172,8 @@ void server_start(struct server_start *s, int argc, char **argv,
         log_line("warning: no spare descriptor (%s): when out of descriptors, waiting "
                  "connections cannot be told the server is full", strerror(errno));
     raise_fd_limit(s->options.max_clients);
+    if (!s->options.quiet && atexit(report_stats_at_exit) != 0)
+        log_line("cannot report send stats at exit");
     printf("listening on %s:%d\n", s->options.bind, port);
     fflush(stdout);
 }

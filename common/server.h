@@ -2,7 +2,8 @@
  *
  * Parse the command line, make SIGPIPE harmless, turn SIGINT/SIGTERM into a readable byte on
  * a pipe (so a select() loop or a waiting thread can notice them without doing work inside a
- * signal handler), open the listening socket and print "listening on HOST:PORT". */
+ * signal handler), answer SIGUSR1 with the send stats line (PROTOCOL.md; also at exit unless
+ * --quiet), open the listening socket and print "listening on HOST:PORT". */
 #ifndef CHAT_SERVER_H
 #define CHAT_SERVER_H
 

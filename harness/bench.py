@@ -21,6 +21,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import bench_data  # noqa: E402
 import bench_machine  # noqa: E402
 import bench_matrix  # noqa: E402
 import bench_plots  # noqa: E402
@@ -32,8 +33,10 @@ DEFAULT_THREADED_TIMEOUT_MS = 50   # chat-threaded's --timeout-ms default (PROTO
 
 # data.csv columns: what the harness knows, then chat-loadgen's record (loadgen/README.md).
 HARNESS_FIELDS = ["variant", "kind", "timeout_ms", "clients", "rate", "offered_deliveries_per_s",
-                  "status", "saturated", "instrument_ok", "server_exit", "effective_timeout_ms",
-                  "predicted_idle_cpu_pct", "paired_idle_cpu_pct"]
+                  "status", "saturated_latency", "saturated_cpu", "instrument_ok", "server_exit",
+                  "effective_timeout_ms", "predicted_idle_cpu_pct", "paired_idle_cpu_pct",
+                  "server_send_calls", "server_lines_sent", "lines_per_send",
+                  "wakeups_per_line"]
 LOADGEN_FIELDS = [
     "size", "warmup_s", "duration_s", "window_s", "join_s", "scheduled", "sent", "expected",
     "delivered", "lost", "duplicated", "out_of_order", "echoes", "echoes_lost",
@@ -41,7 +44,7 @@ LOADGEN_FIELDS = [
     "p999_us", "max_us", "mean_us", "echo_p50_us", "echo_p99_us", "send_lag_p99_us",
     "send_lag_max_us", "server_cpu_source", "server_cpu_resolution_ns", "server_cpu_s",
     "server_cpu_pct", "server_cpu_per_delivery_us", "server_peak_rss_kib", "server_threads",
-    "server_fds", "loadgen_cpu_s", "loadgen_cpu_pct", "loadgen_cpu_per_delivery_us",
+    "server_fds", "server_ctxsw_voluntary", "server_ctxsw_involuntary", "loadgen_cpu_s", "loadgen_cpu_pct", "loadgen_cpu_per_delivery_us",
     "others_cpu_pct"]
 FIELDS = HARNESS_FIELDS + LOADGEN_FIELDS
 
@@ -96,19 +99,32 @@ def number(row, key):
 
 
 def add_derived(row, calibration):
-    """The harness's own columns: saturation, instrument health, threaded's timeout model."""
+    """The harness's own columns: the two limits, batching and wake-ups, instrument health,
+    threaded's timeout model."""
     row["offered_deliveries_per_s"] = round(row["rate"] * row["clients"], 3)
     failed = row["status"] != "ok"
-    row["saturated"] = row["instrument_ok"] = ""
+    row["saturated_latency"] = row["saturated_cpu"] = row["instrument_ok"] = ""
     if row["kind"] == "load":
-        # Saturation ends a rate sweep. A timeout-load run of chat-threaded at a long timeout
-        # has a p99 over 100 ms by design, which is not saturation, so only load runs count.
+        # Latency saturation ends a rate sweep. A timeout-load run of chat-threaded at a long
+        # timeout has a p99 over 100 ms by design, which is not saturation, so only load runs
+        # count.
         p99 = number(row, "p99_us")
         saturated = failed or (number(row, "lost") or 0) > 0 or \
             (number(row, "disconnected") or 0) > 0 or \
             (number(row, "sent") or 0) < (number(row, "scheduled") or 0) or \
             p99 is None or p99 > bench_matrix.SATURATION_P99_MS * 1000
-        row["saturated"] = int(saturated)
+        row["saturated_latency"] = int(saturated)
+    cpu_pct = number(row, "server_cpu_pct")
+    if row["rate"] > 0 and cpu_pct is not None:
+        row["saturated_cpu"] = int(cpu_pct >= bench_matrix.CPU_BOUND_PCT)
+    # Batching, measured: the server's own count of send() calls and of the lines they carried
+    # over the window; and its threads' context switches per line it wrote.
+    calls, lines = number(row, "server_send_calls"), number(row, "server_lines_sent")
+    row["lines_per_send"] = f"{lines / calls:.4g}" if calls and lines is not None else ""
+    vol, invol = number(row, "server_ctxsw_voluntary"), number(row, "server_ctxsw_involuntary")
+    written = (number(row, "delivered") or 0) + (number(row, "echoes") or 0)
+    row["wakeups_per_line"] = (f"{(vol + invol) / written:.4g}"
+                               if vol is not None and invol is not None and written else "")
     if row["rate"] > 0:
         lag = number(row, "send_lag_p99_us")
         cpu = number(row, "loadgen_cpu_pct")
@@ -128,13 +144,23 @@ def add_derived(row, calibration):
     return row
 
 
+def _batching_text(row):
+    lines = number(row, "lines_per_send")
+    wakeups = number(row, "wakeups_per_line")
+    return ((f" lines/send={lines:.3g}" if lines is not None else "") +
+            (f" wakeups/line={wakeups:.3g}" if wakeups is not None else ""))
+
+
 def progress_line(i, total, run, row, elapsed, eta):
     if row["status"] != "ok":
         what = row["status"][:100]
     elif run.rate:
         what = (f"p50={number(row, 'p50_us') / 1000:.2f}ms p99={number(row, 'p99_us') / 1000:.2f}ms "
-                f"lost={row['lost']} cpu/delivery={number(row, 'server_cpu_per_delivery_us'):.2f}us"
-                f"{' SATURATED' if row['saturated'] else ''}")
+                f"lost={row['lost']} cpu={number(row, 'server_cpu_pct'):.0f}% "
+                f"cpu/delivery={number(row, 'server_cpu_per_delivery_us'):.2f}us"
+                f"{_batching_text(row)}"
+                f"{' CPU-BOUND' if row['saturated_cpu'] else ''}"
+                f"{' SATURATED (latency)' if row['saturated_latency'] else ''}")
     else:
         what = (f"idle cpu={number(row, 'server_cpu_pct'):.2f}% "
                 f"rss={number(row, 'server_peak_rss_kib') / 1024:.1f}MiB "
@@ -186,7 +212,7 @@ def measure(args, out_dir, variants, binaries, cpus):
             elapsed = time.monotonic() - t0
             estimated_done += run.estimate_s()
             actual_done += elapsed
-            if run.series and row["saturated"]:
+            if run.series and row["saturated_latency"]:
                 saturated_series.add(run.series)
             remaining = [r for r in runs[i:] if not (r.series and r.series in saturated_series)]
             eta = sum(r.estimate_s() for r in remaining) * (actual_done / estimated_done)
@@ -201,7 +227,7 @@ def read_existing(out_dir):
         with open(os.path.join(out_dir, name)) as f:
             return json.load(f)
     with open(os.path.join(out_dir, "data.csv"), newline="") as f:
-        rows = list(csv.DictReader(f))
+        rows = [bench_data.upgrade(r) for r in csv.DictReader(f)]
     return rows, load("machine.json"), load("calibration.json")
 
 
@@ -244,7 +270,7 @@ def main():
 
     data_csv = os.path.join(out_dir, "data.csv")
     drawn = bench_plots.draw(rows, data_csv, out_dir, calibration["send_cpu_ns"] / 1000.0,
-                             bench_matrix.SATURATION_P99_MS)
+                             bench_matrix.SATURATION_P99_MS, bench_matrix.CPU_BOUND_PCT)
     for name, problem in drawn:
         if problem:
             print(f"bench: plot {name}: {problem}", flush=True)

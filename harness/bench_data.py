@@ -2,6 +2,8 @@
 
 import math
 
+from bench_matrix import CPU_BOUND_PCT
+
 
 def num(row, key):
     """The field as a float, or None when empty or not a number."""
@@ -40,8 +42,35 @@ def find(rows, variant, kind, clients, rate=None, timeout_ms=None):
     return None
 
 
+def upgrade(row):
+    """A row of an older data.csv, in today's columns. Before the two limits were told apart
+    there was one `saturated` column, meaning what `saturated_latency` means now;
+    `saturated_cpu` can be computed from the CPU figure those runs already had. The send
+    counters and context switches cannot be: they stay empty, and the report says so."""
+    if "saturated_latency" not in row:
+        row["saturated_latency"] = row.get("saturated", "")
+    if "saturated_cpu" not in row:
+        cpu, rate = num(row, "server_cpu_pct"), num(row, "rate")
+        row["saturated_cpu"] = int(cpu >= CPU_BOUND_PCT) if cpu is not None and rate else ""
+    for key in ("server_send_calls", "server_lines_sent", "lines_per_send", "wakeups_per_line",
+                "server_ctxsw_voluntary", "server_ctxsw_involuntary"):
+        row.setdefault(key, "")
+    return row
+
+
 def unsaturated(row):
-    return row is not None and row.get("saturated") in ("0", 0)
+    """Not latency-saturated: p99 within the limit and nothing lost."""
+    return row is not None and row.get("saturated_latency") in ("0", 0)
+
+
+def cpu_bound(row):
+    """The server used CPU_BOUND_PCT of its core or more over the window."""
+    return row is not None and row.get("saturated_cpu") in ("1", 1)
+
+
+def has(rows, key):
+    """Whether any completed run has a value for key (older runs lack the newer columns)."""
+    return any(num(r, key) is not None for r in ok_rows(rows))
 
 
 def series(rows, variant, clients, key, only_unsaturated=True):
@@ -95,4 +124,8 @@ def fmt(value, digits=3):
         return "0"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
+    if abs(value) < 1e-3:
+        # Wake-ups per line can be this small; 0.00003 reads better than 3e-05.
+        decimals = digits - 1 - math.floor(math.log10(abs(value)))
+        return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     return f"{value:.{digits}g}"

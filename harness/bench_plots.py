@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 
+from bench_data import has
+
 PLOTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plots")
 
 
@@ -24,6 +26,12 @@ def wanted(rows):
     plots = {}
     if load_clients:
         plots["latency"] = {"clients_list": clients_list}
+        plots["cpu_load"] = {"clients_list": clients_list}
+        # Only runs made since the servers count their sends (older data.csv files lack them).
+        if has(rows, "lines_per_send"):
+            plots["batching"] = {"clients_list": clients_list}
+        if has(rows, "wakeups_per_line"):
+            plots["wakeups"] = {"clients_list": clients_list}
         plots["cpu"] = {"clients_list": clients_list}
         plots["instrument"] = {}
     if _has(rows, "idle"):
@@ -38,7 +46,7 @@ def _gp_value(v):
     return f"'{v}'" if isinstance(v, str) else repr(v)
 
 
-def draw(rows, data_csv, out_dir, send_us, sat_ms):
+def draw(rows, data_csv, out_dir, send_us, sat_ms, cpu_pct):
     """Draw every plot the data allows into out_dir; returns [(name, problem or None)]."""
     if shutil.which("gnuplot") is None:
         return [("all", "gnuplot not found (apt-get install gnuplot-nox)")]
@@ -48,7 +56,8 @@ def draw(rows, data_csv, out_dir, send_us, sat_ms):
         for fmt in ("svg", "png"):
             variables = {"fmt": fmt, "datafile": os.path.abspath(data_csv),
                          "outfile": os.path.abspath(os.path.join(out_dir, f"{name}.{fmt}")),
-                         "send_us": float(send_us), "sat_ms": float(sat_ms), **extra}
+                         "send_us": float(send_us), "sat_ms": float(sat_ms),
+                         "cpu_pct": float(cpu_pct), **extra}
             setup = "; ".join(f"{k}={_gp_value(v)}" for k, v in variables.items())
             out = subprocess.run(["gnuplot", "-e", setup, f"{name}.gp"], cwd=PLOTS_DIR,
                                  capture_output=True, text=True, timeout=60)

@@ -3,6 +3,10 @@ the server stopped again. Returns the loadgen's record plus what the harness kno
 
 The server and the load generator are pinned to different CPUs (when there are two), so
 neither steals the other's time and the server's CPU accounting is its own.
+
+chat-loadgen --stats-signal sends the server SIGUSR1 at the start and at the end of the
+measured window; the server answers each with one line on stderr (PROTOCOL.md, "Send
+statistics"), and the difference of the two is the window's send() calls and lines.
 """
 
 import json
@@ -15,6 +19,7 @@ import tempfile
 import time
 
 LISTENING_RE = re.compile(rb"listening on [^:\s]+:(\d+)")
+SEND_STATS_RE = re.compile(r"^chat-[\w-]+: send stats: calls=(\d+) lines=(\d+)$", re.M)
 START_TIMEOUT_S = 5.0
 STOP_TIMEOUT_S = 10.0
 # Room for every client with margin; fds start near 5, so 1000 clients fit under FD_SETSIZE.
@@ -78,6 +83,16 @@ def _stop_server(proc):
     return str(rc)
 
 
+def window_send_stats(server_stderr):
+    """(send() calls, lines) of the measured window, from the first two send stats lines the
+    server printed (on the SIGUSR1 at the window's start and end), or None."""
+    marks = [(int(c), int(n)) for c, n in SEND_STATS_RE.findall(server_stderr)]
+    if len(marks) < 2:
+        return None
+    (c0, n0), (c1, n1) = marks[0], marks[1]
+    return c1 - c0, n1 - n0
+
+
 def execute(run, server_bin, loadgen_bin, cpus):
     """Do one run; returns a dict (the loadgen record + harness fields). Never raises for a
     failed run: the row then has status 'failed: ...'."""
@@ -93,7 +108,7 @@ def execute(run, server_bin, loadgen_bin, cpus):
         cmd = [loadgen_bin, "--port", str(port), "--server-pid", str(proc.pid),
                "--clients", str(run.clients), "--rate", f"{run.rate:g}",
                "--warmup", f"{run.warmup_s:g}", "--duration", f"{run.duration_s:g}",
-               "--drain", f"{run.drain_s:g}", "--join-timeout", "30",
+               "--drain", f"{run.drain_s:g}", "--join-timeout", "30", "--stats-signal",
                "--label", f"{run.variant}-{run.kind}"]
         limit = run.warmup_s + run.duration_s + run.drain_s + 30 + 15
         try:
@@ -111,9 +126,14 @@ def execute(run, server_bin, loadgen_bin, cpus):
         row["server_exit"] = _stop_server(proc)
         if not alive_at_end:
             row["status"] = f"failed: server died during the run ({row['server_exit']})"
+            if row["server_exit"] == "signal SIGUSR1":
+                row["status"] += (": this server does not answer SIGUSR1 with its send "
+                                  "stats (PROTOCOL.md); is it an older build?")
         server_err.seek(0)
         err = server_err.read().decode(errors="replace").strip()
         if err and row["status"] != "ok":
             row["status"] += f" / server stderr: {err[-300:]}"
+        window = window_send_stats(err) if row["status"] == "ok" else None
+        row["server_send_calls"], row["server_lines_sent"] = window or ("", "")
     row.pop("label", None)
     return row

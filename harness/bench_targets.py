@@ -53,10 +53,13 @@ def _async_point(rows, calibration, clients, rate, p99_limit_ms, cpu_factor, cpu
     elif cpu < limit:
         why = ""
     elif batching:
-        why = ("batching did not happen enough: a send() carries several lines only when "
-               "several arrive within one select() turn; at this rate the loop mostly "
-               "keeps up line by line, so each delivery is still about one send() plus its "
-               "share of the turn's select() over every fd")
+        lps = num(r, "lines_per_send")
+        measured = (f" (measured: {fmt(lps)} lines per send() here, at "
+                    f"{fmt(num(r, 'server_cpu_pct'))}% of its core)" if lps is not None else "")
+        why = ("batching did not happen enough" + measured + ": a send() carries several "
+               "lines only when several arrive within one select() turn; at this rate the "
+               "loop mostly keeps up line by line, so each delivery is still about one send() "
+               "plus its share of the turn's select() over every fd")
     else:
         why = (f"each message costs the server a wake-up, a select() over every fd and a "
                f"recv() besides its {clients} sends; spread over {clients} deliveries that "
@@ -80,15 +83,19 @@ def _hybrid_vs_async(rows):
             continue
         ratio = hc / ac
         if worst is None or ratio > worst[0]:
-            worst = (ratio, h["clients"], h["rate"], hc, ac)
+            worst = (ratio, h["clients"], h["rate"], hc, ac, h, a)
     if worst is None:
         return _target(name, "", NONE)
-    ratio, clients, rate, hc, ac = worst
+    ratio, clients, rate, hc, ac, h, a = worst
     measured = (f"worst {fmt(ratio)}x at {clients} clients x {fmt(float(rate))} msg/s "
                 f"({fmt(hc)} vs {fmt(ac)} us)")
+    hw, aw = num(h, "wakeups_per_line"), num(a, "wakeups_per_line")
+    counted = (f" (counted there: {fmt(hw)} context switches per line written, chat-async "
+               f"{fmt(aw)})" if hw is not None and aw is not None else "")
     why = "" if ratio <= 2 else (
         "at low load every message wakes one transmit thread per recipient: a condition-"
-        "variable signal and a context switch per delivery that chat-async does not pay")
+        "variable signal and a context switch per delivery that chat-async does not pay" +
+        counted)
     return _target(name, measured, MET if ratio <= 2 else MISSED, why)
 
 
@@ -160,7 +167,7 @@ def evaluate(rows, calibration):
     bad_loss = [r for r in loaded if (num(r, "p99_us") or 0) <= SATURATION_P99_MS * 1000 and
                 (num(r, "lost") or 0) > 0]
     targets.append(_target(
-        "zero loss below saturation (no loss in any run with p99 <= 100 ms)",
+        "zero loss below latency saturation (no loss in any run with p99 <= 100 ms)",
         f"{len(bad_loss)} runs with loss" if loaded else "",
         NONE if not loaded else (MET if not bad_loss else MISSED),
         "" if not bad_loss else "; ".join(

@@ -34,6 +34,10 @@ static const char usage_text[] =
     "                       not arrived by then is lost (default 2)\n"
     "  --join-timeout S     bound on connecting and naming all clients (default 30)\n"
     "  --server-pid PID     the server's process (same host) for CPU, memory, threads, fds\n"
+    "                       and context switches\n"
+    "  --stats-signal       send --server-pid SIGUSR1 at the start and at the end of the\n"
+    "                       measured window (a chatlab server then prints its send stats on\n"
+    "                       stderr, PROTOCOL.md); a server that does not catch it dies\n"
     "  --nick-prefix P      nicks are P0, P1, ... (default lg)\n"
     "  --label TEXT         copied into the output record\n"
     "  --format json|csv    output format (default json)\n"
@@ -89,8 +93,8 @@ static bool valid_prefix(const char *p)
 enum parse_result options_parse(struct options *o, int argc, char **argv, FILE *out, FILE *err)
 {
     enum { OPT_HOST = 256, OPT_PORT, OPT_CLIENTS, OPT_RATE, OPT_SIZE, OPT_WARMUP, OPT_DURATION,
-           OPT_DRAIN, OPT_JOIN_TIMEOUT, OPT_SERVER_PID, OPT_NICK_PREFIX, OPT_LABEL, OPT_FORMAT,
-           OPT_NO_HEADER, OPT_HELP, OPT_VERSION };
+           OPT_DRAIN, OPT_JOIN_TIMEOUT, OPT_SERVER_PID, OPT_STATS_SIGNAL, OPT_NICK_PREFIX,
+           OPT_LABEL, OPT_FORMAT, OPT_NO_HEADER, OPT_HELP, OPT_VERSION };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, OPT_HOST},
         {"port", required_argument, NULL, OPT_PORT},
@@ -102,6 +106,7 @@ enum parse_result options_parse(struct options *o, int argc, char **argv, FILE *
         {"drain", required_argument, NULL, OPT_DRAIN},
         {"join-timeout", required_argument, NULL, OPT_JOIN_TIMEOUT},
         {"server-pid", required_argument, NULL, OPT_SERVER_PID},
+        {"stats-signal", no_argument, NULL, OPT_STATS_SIGNAL},
         {"nick-prefix", required_argument, NULL, OPT_NICK_PREFIX},
         {"label", required_argument, NULL, OPT_LABEL},
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -113,7 +118,8 @@ enum parse_result options_parse(struct options *o, int argc, char **argv, FILE *
     *o = (struct options){
         .host = "127.0.0.1", .port = "5555", .clients = 10, .rate = 100.0, .size = 64,
         .warmup_s = 1.0, .duration_s = 5.0, .drain_s = 2.0, .join_timeout_s = 30.0,
-        .server_pid = 0, .nick_prefix = "lg", .label = "", .format = FORMAT_JSON,
+        .server_pid = 0, .stats_signal = false, .nick_prefix = "lg", .label = "",
+        .format = FORMAT_JSON,
         .csv_header = true,
     };
 
@@ -147,6 +153,7 @@ enum parse_result options_parse(struct options *o, int argc, char **argv, FILE *
             ok = parse_unsigned(arg, 0x7fffffff, &u) && u > 0;
             o->server_pid = (pid_t)u;
             break;
+        case OPT_STATS_SIGNAL: o->stats_signal = true; break;
         case OPT_NICK_PREFIX: o->nick_prefix = arg; ok = valid_prefix(arg); break;
         case OPT_LABEL:
             /* It goes into JSON and CSV unquoted-safe: no quote, backslash, comma or control. */
@@ -179,6 +186,10 @@ enum parse_result options_parse(struct options *o, int argc, char **argv, FILE *
     if (optind < argc) {
         fprintf(err, "chat-loadgen: unexpected argument: %s\ntry: chat-loadgen --help\n",
                 argv[optind]);
+        return PARSE_ERROR;
+    }
+    if (o->stats_signal && o->server_pid == 0) {
+        fputs("chat-loadgen: --stats-signal needs --server-pid\n", err);
         return PARSE_ERROR;
     }
     if (o->rate > 0 && o->clients < 2) {

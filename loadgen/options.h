@@ -19,6 +19,7 @@ struct options {
     double drain_s;          /* after the window, how long late deliveries are awaited */
     double join_timeout_s;   /* bound on connecting and naming every client */
     pid_t server_pid;        /* 0 = unknown (e.g. a server on another host): no server stats */
+    bool stats_signal;       /* SIGUSR1 to server_pid at the window's start and end */
     const char *nick_prefix; /* nicks are PREFIX0, PREFIX1, ... */
     const char *label;       /* copied to the output, to tell runs apart */
     enum output_format format;

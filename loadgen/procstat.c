@@ -149,6 +149,101 @@ long procstat_open_fds(pid_t pid)
     return count;
 }
 
+bool procstat_parse_ctxsw(const char *status_text, unsigned long long *voluntary,
+                          unsigned long long *involuntary)
+{
+    long v = procstat_parse_status_field(status_text, "voluntary_ctxt_switches");
+    long n = procstat_parse_status_field(status_text, "nonvoluntary_ctxt_switches");
+    if (v < 0 || n < 0)
+        return false;
+    *voluntary = (unsigned long long)v;
+    *involuntary = (unsigned long long)n;
+    return true;
+}
+
+bool ctxsw_scan_start(struct ctxsw_scan *s, pid_t pid, uint64_t now_ns)
+{
+    memset(s, 0, sizeof *s);
+    s->pid = pid;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        if (s->count == cap) {
+            size_t bigger = cap ? 2 * cap : 64;
+            struct ctxsw_thread *t = realloc(s->threads, bigger * sizeof *t);
+            if (!t)
+                break;                  /* out of memory: scan the threads listed so far */
+            s->threads = t;
+            cap = bigger;
+        }
+        s->threads[s->count++] = (struct ctxsw_thread){ .tid = (pid_t)atol(e->d_name) };
+    }
+    closedir(d);
+    s->pass = 1;
+    s->pass_start_ns = now_ns;
+    return s->count > 0;
+}
+
+static void read_thread(struct ctxsw_scan *s, struct ctxsw_thread *t)
+{
+    char path[96], buf[4096];
+    unsigned long long vol = 0, invol = 0;
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/status", (long)s->pid, (long)t->tid);
+    /* A thread that has exited cannot be read: it is left out of the result. */
+    bool ok = read_file(path, buf, sizeof buf) && procstat_parse_ctxsw(buf, &vol, &invol);
+    if (s->pass == 1) {
+        t->seen = ok;
+        t->voluntary = vol;
+        t->involuntary = invol;
+    } else if (ok && t->seen && vol >= t->voluntary && invol >= t->involuntary) {
+        s->voluntary += vol - t->voluntary;
+        s->involuntary += invol - t->involuntary;
+        s->counted++;
+    }
+}
+
+uint64_t ctxsw_scan_next_due(const struct ctxsw_scan *s)
+{
+    if (s->pass == 0 || s->next >= s->count)
+        return UINT64_MAX;
+    return s->pass_start_ns + (uint64_t)s->next * CTXSW_SCAN_NS_PER_THREAD;
+}
+
+bool ctxsw_scan_step(struct ctxsw_scan *s, uint64_t now_ns, bool finish)
+{
+    for (int n = 0; s->next < s->count; n++) {
+        if (!finish && (n >= CTXSW_SCAN_MAX_PER_STEP || ctxsw_scan_next_due(s) > now_ns))
+            return false;
+        read_thread(s, &s->threads[s->next++]);
+    }
+    return true;
+}
+
+void ctxsw_scan_second_pass(struct ctxsw_scan *s, uint64_t now_ns)
+{
+    if (s->pass != 1)
+        return;
+    ctxsw_scan_step(s, now_ns, true);
+    s->pass = 2;
+    s->next = 0;
+    s->pass_start_ns = now_ns;
+}
+
+void ctxsw_scan_free(struct ctxsw_scan *s)
+{
+    free(s->threads);
+    s->threads = NULL;
+    s->count = s->next = 0;
+    s->pass = 0;
+}
+
 double procstat_self_cpu_seconds(void)
 {
     struct timespec ts;

@@ -12,6 +12,7 @@
 #define LOADGEN_PROCSTAT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct proc_probe {
@@ -35,6 +36,51 @@ long procstat_peak_rss_kib(pid_t pid);
 long procstat_threads(pid_t pid);
 /* Entries in /proc/PID/fd, or -1. */
 long procstat_open_fds(pid_t pid);
+
+/* Context switches of every thread of a process over a window: voluntary_ctxt_switches (a
+ * thread went to sleep; something woke it later) and nonvoluntary_ctxt_switches (it was
+ * preempted) from each /proc/PID/task/TID/status, read once at the window's start and once
+ * at its end. The kernel keeps no such sum for the whole process, and one status file costs
+ * 10-20 us to open and read, so 1000 threads would stall a caller for 10-20 ms at each edge
+ * of the window, long enough to show up in its latency figures. So the scan reads a few
+ * threads at a time: thread i of the list is due at the pass's start + i x
+ * CTXSW_SCAN_NS_PER_THREAD, in both passes, so each thread's two readings are one window
+ * apart whatever the pace of the caller's loop. Threads that start during the window are not
+ * counted, nor those that end before the second reading. */
+#define CTXSW_SCAN_NS_PER_THREAD 50000ull
+#define CTXSW_SCAN_MAX_PER_STEP 16      /* bounds one step's stall: ~16 x 15 us */
+
+struct ctxsw_thread {
+    pid_t tid;
+    bool seen;                          /* read in the first pass */
+    unsigned long long voluntary, involuntary;
+};
+
+struct ctxsw_scan {
+    pid_t pid;
+    struct ctxsw_thread *threads;
+    size_t count;
+    size_t next;                        /* next thread to read in the current pass */
+    int pass;                           /* 1 or 2; 0 before the start */
+    uint64_t pass_start_ns;
+    unsigned long long voluntary, involuntary;   /* the result: second minus first pass */
+    size_t counted;                     /* threads read in both passes */
+};
+
+/* List the threads of pid and begin the first pass at now_ns; false if none can be listed. */
+bool ctxsw_scan_start(struct ctxsw_scan *s, pid_t pid, uint64_t now_ns);
+/* Begin the second pass at now_ns (the first is finished first, all at once, if need be). */
+void ctxsw_scan_second_pass(struct ctxsw_scan *s, uint64_t now_ns);
+/* Read the threads due by now_ns, at most CTXSW_SCAN_MAX_PER_STEP of them (all of them if
+ * `finish`); true when the current pass is complete. */
+bool ctxsw_scan_step(struct ctxsw_scan *s, uint64_t now_ns, bool finish);
+/* When the next unread thread is due; UINT64_MAX when the pass is complete. */
+uint64_t ctxsw_scan_next_due(const struct ctxsw_scan *s);
+void ctxsw_scan_free(struct ctxsw_scan *s);
+
+/* Both context-switch counts from the text of a status file; false if either is missing. */
+bool procstat_parse_ctxsw(const char *status_text, unsigned long long *voluntary,
+                          unsigned long long *involuntary);
 
 /* CPU seconds used by the calling process so far. */
 double procstat_self_cpu_seconds(void);

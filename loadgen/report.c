@@ -102,6 +102,10 @@ static void build(struct record *rec, const struct options *o, const struct run_
     add_long(rec, "server_peak_rss_kib", s->known ? s->peak_rss_kib : -1);
     add_long(rec, "server_threads", s->known ? s->threads_max : -1);
     add_long(rec, "server_fds", s->known ? s->fds_max : -1);
+    add_num(rec, "server_ctxsw_voluntary", (double)s->ctxsw_voluntary,
+            s->known && s->ctxsw_known);
+    add_num(rec, "server_ctxsw_involuntary", (double)s->ctxsw_involuntary,
+            s->known && s->ctxsw_known);
     add_num(rec, "loadgen_cpu_s", r->loadgen_cpu_s, true);
     add_num(rec, "loadgen_cpu_pct", 100.0 * r->loadgen_cpu_s / r->window_s, r->window_s > 0);
     add_num(rec, "loadgen_cpu_per_delivery_us", r->loadgen_cpu_s * per_line, lines_out > 0);

@@ -19,6 +19,9 @@ struct server_usage {
     long peak_rss_kib;          /* VmHWM at the end of the window */
     long threads_max;           /* most threads seen while sampling during the window */
     long fds_max;               /* most open fds seen while sampling during the window */
+    bool ctxsw_known;           /* both context-switch readings worked */
+    unsigned long long ctxsw_voluntary;     /* over the window, all threads (procstat.h) */
+    unsigned long long ctxsw_involuntary;
 };
 
 struct run_result {

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,18 @@ static void sample_shape(struct run *r)
         s->fds_max = fds;
 }
 
+/* The window's edges for the server's own counters: with --stats-signal, ask the server to
+ * print its send stats (PROTOCOL.md) now. First, so the line marks the edge as closely as
+ * the CPU reading that follows. */
+static void signal_server(struct run *r)
+{
+    if (!r->o->stats_signal)
+        return;
+    if (kill(r->server.pid, SIGUSR1) != 0)
+        fprintf(stderr, "chat-loadgen: cannot signal the server (--stats-signal): %s\n",
+                strerror(errno));
+}
+
 static bool all_delivered(const struct run *r)
 {
     const struct delivery_stats *d = tracker_stats(r->res->tracker);
@@ -322,6 +335,9 @@ static void offer_load(struct run *r)
     struct server_usage *s = &res->server;
     enum { BEFORE, INSIDE, AFTER } window = BEFORE;
     double server_cpu0 = 0, self_cpu0 = 0, machine0 = 0;
+    /* The server's context switches: a scan spread over each edge of the window. */
+    struct ctxsw_scan scan;
+    bool scanning = false, scanned = false;
     uint64_t window_start = 0, next_sample = 0;
 
     r->t0 = now_ns();
@@ -336,9 +352,11 @@ static void offer_load(struct run *r)
         if (window == BEFORE && now >= t_begin) {
             window = INSIDE;
             window_start = now;
+            signal_server(r);
             server_cpu0 = s->known ? procstat_cpu_seconds(&r->server) : 0;
             self_cpu0 = procstat_self_cpu_seconds();
             machine0 = procstat_machine_busy_seconds();
+            scanning = scanned = s->known && ctxsw_scan_start(&scan, r->server.pid, now);
             sample_shape(r);
             next_sample = now + SAMPLE_EVERY_NS;
         }
@@ -348,12 +366,17 @@ static void offer_load(struct run *r)
         }
         if (window == INSIDE && now >= t_end) {
             window = AFTER;
+            signal_server(r);
             if (s->known) {
                 s->cpu_s = procstat_cpu_seconds(&r->server) - server_cpu0;
                 s->peak_rss_kib = procstat_peak_rss_kib(r->server.pid);
             }
             res->loadgen_cpu_s = procstat_self_cpu_seconds() - self_cpu0;
             double machine = procstat_machine_busy_seconds();
+            if (scanned) {
+                ctxsw_scan_second_pass(&scan, now);
+                scanning = true;
+            }
             /* Without the server's own figure "others" would include it: only with a pid. */
             res->others_known = s->known && machine0 >= 0 && machine >= 0;
             if (res->others_known) {
@@ -363,7 +386,12 @@ static void offer_load(struct run *r)
             sample_shape(r);
             res->window_s = (double)(now - window_start) / NS_PER_S;
         }
-        if (window == AFTER && ((r->next_k == r->end && all_delivered(r)) || now >= t_drained))
+        if (scanning)
+            scanning = !ctxsw_scan_step(&scan, now, false);
+        /* Stay for the scan's second pass too: at its own pace, it measures each thread
+         * over a window as long as the first pass did. */
+        if (window == AFTER && ((r->next_k == r->end && all_delivered(r) && !scanning) ||
+                                now >= t_drained))
             break;
 
         uint64_t wake = window == BEFORE ? t_begin
@@ -371,7 +399,16 @@ static void offer_load(struct run *r)
                                          : t_drained;
         if (r->next_k < r->end && due_time(r, r->next_k) < wake)
             wake = due_time(r, r->next_k);
+        if (scanning && ctxsw_scan_next_due(&scan) < wake)
+            wake = ctxsw_scan_next_due(&scan);
         wait_events(r, wake);
+    }
+    if (scanned) {
+        ctxsw_scan_step(&scan, now_ns(), true);    /* the drain ended first: finish now */
+        s->ctxsw_known = scan.pass == 2 && scan.counted > 0;
+        s->ctxsw_voluntary = scan.voluntary;
+        s->ctxsw_involuntary = scan.involuntary;
+        ctxsw_scan_free(&scan);
     }
 }
 

@@ -24,3 +24,8 @@ marker(v) = v eq 'async' ? 7 : (v eq 'threaded' ? 5 : 9)
 # Rows of one variant and kind from completed runs; anything else becomes NaN (not plotted).
 ok(v, k) = strcol('variant') eq v && strcol('kind') eq k && strcol('status') eq 'ok'
 pick(v, k, x) = ok(v, k) ? x : NaN
+
+# The rate of a CPU-bound load run at c clients (server CPU >= cpu_pct of its core), for
+# ringing such points; NaN otherwise. Needs cpu_pct.
+cpu_bound_rate(c) = strcol('kind') eq 'load' && strcol('status') eq 'ok' && \
+    column('clients') == int(c) && column('server_cpu_pct') >= cpu_pct ? column('rate') : NaN

@@ -1,5 +1,7 @@
 # Delivery latency (p99 solid, p50 dashed) against offered load, one panel per client count.
-# Needs clients_list (e.g. '10 100 1000') and sat_ms (the saturation threshold).
+# Ringed points are CPU-bound runs: latency still flat, but no CPU left (see cpu_load.gp).
+# Needs clients_list (e.g. '10 100 1000'), sat_ms (the latency saturation threshold) and
+# cpu_pct (the CPU-bound threshold).
 w = 1350; h = 500
 load 'common.gp'
 set key below horizontal
@@ -18,6 +20,8 @@ do for [c in clients_list] {
          for [v in variants] datafile \
             using (pick(v, 'load', column('clients') == int(c) ? column('rate') : NaN)):(column('p50_us') / 1000.0) \
             with linespoints lw 1 dt 2 pt marker(v) ps 0.6 lc rgb colour(v) notitle, \
-         sat_ms with lines dt 3 lc rgb 'black' title 'saturation (p99 100 ms)'
+         datafile using (cpu_bound_rate(c)):(column('p99_us') / 1000.0) \
+            with points pt 6 ps 2.2 lc rgb 'black' title sprintf('CPU-bound (>= %g%%)', cpu_pct), \
+         sat_ms with lines dt 3 lc rgb 'black' title 'latency-saturated (p99 100 ms)'
 }
 unset multiplot

@@ -48,6 +48,7 @@ static void defaults(void **state)
     assert_int_equal(o.clients, 10);
     assert_true(o.rate == 100.0);
     assert_int_equal(o.server_pid, 0);
+    assert_false(o.stats_signal);
     assert_int_equal(o.format, FORMAT_JSON);
 }
 
@@ -76,6 +77,8 @@ static void good_values(void **state)
     assert_int_equal(o.clients, 10000);
     assert_int_equal(PARSE(&o, "--clients", "60000"), PARSE_OK);
     assert_int_equal(o.clients, 60000);
+    assert_int_equal(PARSE(&o, "--server-pid", "123", "--stats-signal"), PARSE_OK);
+    assert_true(o.stats_signal);
 }
 
 static void bad_values_are_refused(void **state)
@@ -101,6 +104,9 @@ static void bad_values_are_refused(void **state)
     assert_int_equal(PARSE(&o, "stray"), PARSE_ERROR);
     /* Someone has to receive: a loaded run needs two clients. */
     assert_int_equal(PARSE(&o, "--clients", "1", "--rate", "10"), PARSE_ERROR);
+    /* The signal goes to --server-pid: without one there is nobody to send it to. */
+    assert_int_equal(PARSE(&o, "--stats-signal"), PARSE_ERROR);
+    assert_non_null(strstr(err_text, "--server-pid"));
 }
 
 static void help_and_version(void **state)

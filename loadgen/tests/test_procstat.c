@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -65,6 +68,73 @@ static void reads_this_process(void **state)
     assert_true(procstat_open_fds(getpid()) >= 3);
 }
 
+static void parses_context_switches(void **state)
+{
+    (void)state;
+    const char *status = "Name:\tchat-hybrid\nvoluntary_ctxt_switches:\t1234\n"
+                         "nonvoluntary_ctxt_switches:\t56\n";
+    unsigned long long vol = 0, invol = 0;
+    assert_true(procstat_parse_ctxsw(status, &vol, &invol));
+    assert_int_equal(vol, 1234);
+    assert_int_equal(invol, 56);
+    assert_false(procstat_parse_ctxsw("Name:\tx\nvoluntary_ctxt_switches:\t3\n", &vol, &invol));
+}
+
+static void nap(void)
+{
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+}
+
+/* A second thread that sleeps in read() until told to end. */
+static void *sleeper(void *arg)
+{
+    int *fd = arg;
+    char byte;
+    ssize_t unused = read(*fd, &byte, 1);
+    (void)unused;
+    return NULL;
+}
+
+/* Two threads of this process: each nap is a voluntary context switch. Between the scan's two
+ * passes the main thread naps 20 times while the other sleeps in read(): both are read in
+ * both passes, and the window holds at least the 20 naps. */
+static void scans_this_process_in_two_passes(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pthread_t helper;
+    assert_int_equal(pthread_create(&helper, NULL, sleeper, &p[0]), 0);
+    struct ctxsw_scan scan;
+    assert_true(ctxsw_scan_start(&scan, getpid(), 0));
+    assert_int_equal(scan.count, 2);
+    /* Thread i is due at i x CTXSW_SCAN_NS_PER_THREAD: at time 0 only the first. */
+    assert_false(ctxsw_scan_step(&scan, 0, false));
+    assert_int_equal(ctxsw_scan_next_due(&scan), CTXSW_SCAN_NS_PER_THREAD);
+    assert_true(ctxsw_scan_step(&scan, CTXSW_SCAN_NS_PER_THREAD, false));
+    assert_int_equal(ctxsw_scan_next_due(&scan), UINT64_MAX);
+    for (int i = 0; i < 20; i++)
+        nap();
+    ctxsw_scan_second_pass(&scan, 1000);
+    assert_true(ctxsw_scan_step(&scan, 0, true));
+    assert_int_equal(scan.counted, 2);
+    assert_true(scan.voluntary >= 20);
+    ctxsw_scan_free(&scan);
+    assert_int_equal(write(p[1], "x", 1), 1);
+    assert_int_equal(pthread_join(helper, NULL), 0);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void scan_of_a_missing_process(void **state)
+{
+    (void)state;
+    struct ctxsw_scan scan;
+    assert_false(ctxsw_scan_start(&scan, 0x7ffffff0, 0));
+    ctxsw_scan_free(&scan);
+}
+
 static void missing_process(void **state)
 {
     (void)state;
@@ -82,6 +152,9 @@ int main(void)
         cmocka_unit_test(parses_machine_busy_ticks),
         cmocka_unit_test(reads_this_process),
         cmocka_unit_test(missing_process),
+        cmocka_unit_test(parses_context_switches),
+        cmocka_unit_test(scans_this_process_in_two_passes),
+        cmocka_unit_test(scan_of_a_missing_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
