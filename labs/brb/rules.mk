@@ -13,14 +13,20 @@
 # The handout generator and the lab check are instructor tools: the handout leaves them out,
 # and these rules then leave out their targets.
 
+# The packages first (installed as root, otherwise the apt-get line is printed): without
+# libcmocka-dev the unit tests cannot build, and grading goes on without them.
 .PHONY: grade
 grade:
+	-@tools/ensure-packages libcmocka-dev python3
 	@$(PYTHON) labs/brb/grade.py $(if $(SUBMISSION),--submission '$(SUBMISSION)') \
 	  $(if $(JSON),--json '$(JSON)') $(GRADE_ARGS)
 
-# The cmocka tests of the BRB code alone (`make unit` stops at the first failing binary).
+# The cmocka tests of the BRB code alone. `make unit` runs every unit test binary and fails
+# if any did, which it does until the lab is done (test_brb); this runs just that one. The
+# package step comes first (cmocka.h), then the build, so that -j cannot reorder them.
 .PHONY: brb-unit
-brb-unit: $(BUILD)/common/tests/test_brb
+brb-unit: deps
+	@$(MAKE) --no-print-directory $(BUILD)/common/tests/test_brb
 	$(BUILD)/common/tests/test_brb
 
 ifneq ($(wildcard labs/brb/make_handout.py),)
