@@ -6,12 +6,14 @@
 #   make grade GRADE_ARGS='--keep'      any other option of labs/brb/grade.py (see --help)
 #   make brb-unit                       build and run only common/tests/test_brb.c
 #   make handout                        write dist/brb-handout/ and dist/brb-handout.tar.gz
+#   make autograder                     write dist/brb-autograder.zip (Gradescope)
 #   make lab-check                      the lab's own test: the reference tree scores full
 #                                       marks, the handout builds, passes every non-BRB test
-#                                       and scores 0 on the BRB tests
+#                                       and scores 0 on the BRB tests; then the Gradescope
+#                                       autograder is run for real
 #
-# The handout generator and the lab check are instructor tools: the handout leaves them out,
-# and these rules then leave out their targets.
+# The handout generator, the autograder and the lab check are instructor tools: the handout
+# leaves them out, and these rules then leave out their targets.
 
 # The packages first (installed as root, otherwise the apt-get line is printed): without
 # libcmocka-dev the unit tests cannot build, and grading goes on without them.
@@ -35,8 +37,17 @@ handout:
 	@$(PYTHON) labs/brb/make_handout.py
 endif
 
+ifneq ($(wildcard labs/brb/autograder/make_autograder.py),)
+.PHONY: autograder
+autograder:
+	@$(PYTHON) labs/brb/autograder/make_autograder.py
+endif
+
 ifneq ($(wildcard labs/brb/lab_check.py),)
+# lab_check.py leaves the handout in dist/brb-handout; the autograder test
+# then grades it again, the Gradescope way.
 .PHONY: lab-check
 lab-check:
 	@$(PYTHON) labs/brb/lab_check.py $(LAB_CHECK_ARGS)
+	@$(PYTHON) labs/brb/autograder/test_autograder.py --handout dist/brb-handout
 endif
