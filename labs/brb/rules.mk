@@ -10,7 +10,7 @@
 #   make lab-check                      the lab's own test: the reference tree scores full
 #                                       marks, the handout builds, passes every non-BRB test
 #                                       and scores 0 on the BRB tests; then the Gradescope
-#                                       autograder is run for real
+#                                       autograder and batch-grade --jobs are run for real
 #
 # The handout generator, the autograder and the lab check are instructor tools: the handout
 # leaves them out, and these rules then leave out their targets.
@@ -44,10 +44,12 @@ autograder:
 endif
 
 ifneq ($(wildcard labs/brb/lab_check.py),)
-# lab_check.py leaves the handout in dist/brb-handout; the autograder test
-# then grades it again, the Gradescope way.
+# lab_check.py leaves the handout in dist/brb-handout: then its README.md is checked, and the
+# autograder and batch-grade tests grade it again, the Gradescope way and two at a time.
 .PHONY: lab-check
 lab-check:
 	@$(PYTHON) labs/brb/lab_check.py $(LAB_CHECK_ARGS)
+	@$(PYTHON) labs/brb/test_handout_text.py
 	@$(PYTHON) labs/brb/autograder/test_autograder.py --handout dist/brb-handout
+	@$(PYTHON) labs/brb/autograder/test_batch_grade.py --handout dist/brb-handout
 endif
