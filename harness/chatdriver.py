@@ -37,7 +37,7 @@ WELCOME_RE = re.compile(r"\* welcome ([A-Za-z][A-Za-z0-9_-]{0,15}), (\d+) users 
 HISTORY_RE = re.compile(r"\* history: (\d+) lines")
 RENAME_RE = re.compile(r"\* (\S+) is now known as (\S+)")
 TOO_SLOW_RE = re.compile(r"\* (\S+) has quit \(too slow\)")
-QUIT_CMD_RE = re.compile(rb"[ \t]*/quit(?:[ \t].*)?", re.I | re.S)
+QUIT_LINE_RE = re.compile(rb"^[ \t]*(/quit(?:[ \t][^\n]*)?)(?=\n)", re.I | re.M)
 # How long a failure message waits for evidence of why a connection closed (the room's
 # "* NICK has quit (too slow)" may still be on its way to the other clients), times the scale.
 WHY_CLOSED_WAIT = 0.3
@@ -418,9 +418,8 @@ class Client:
             data = data.encode("utf-8", "surrogateescape")
         if self.sock is None:
             raise ScenarioFailure("%s: send on a connection that is not open" % self.name)
-        for line in data.split(b"\n")[:-1]:
-            if QUIT_CMD_RE.fullmatch(line):
-                self.sent_quit = line.strip().decode("utf-8", "surrogateescape")
+        for m in QUIT_LINE_RE.finditer(data):
+            self.sent_quit = m.group(1).strip().decode("utf-8", "surrogateescape")
         self.sock.settimeout(self.timeout(timeout) + len(data) / 1e6)
         try:
             self.sock.sendall(data)
