@@ -35,6 +35,12 @@ LISTENING_RE = re.compile(r"listening on (\d{1,3}(?:\.\d{1,3}){3}):([1-9]\d{0,4}
 WELCOME_RE = re.compile(r"\* welcome ([A-Za-z][A-Za-z0-9_-]{0,15}), (\d+) users online, "
                         r"type /help for commands")
 HISTORY_RE = re.compile(r"\* history: (\d+) lines")
+RENAME_RE = re.compile(r"\* (\S+) is now known as (\S+)")
+TOO_SLOW_RE = re.compile(r"\* (\S+) has quit \(too slow\)")
+QUIT_LINE_RE = re.compile(rb"^[ \t]*(/quit(?:[ \t][^\n]*)?)(?=\n)", re.I | re.M)
+# How long a failure message waits for evidence of why a connection closed (the room's
+# "* NICK has quit (too slow)" may still be on its way to the other clients), times the scale.
+WHY_CLOSED_WAIT = 0.3
 
 # A sanitizer report in the server's stderr (ThreadSanitizer, AddressSanitizer, LeakSanitizer,
 # UndefinedBehaviorSanitizer).
@@ -142,6 +148,7 @@ class Server:
         self.listening_line = None
         self.exit_checked = False       # the scenario itself expected the exit
         self.asked_to_stop = False      # the scenario sent it SIGTERM or SIGINT
+        self.clients = []               # every Client made for this server (why_closed())
         self._stdout = bytearray()
         self._stdout_thread = None
         if start:
@@ -365,7 +372,12 @@ class Client:
         self.closed = None          # None while open; "closed" (EOF) or "reset" once it ended
         self.lines_read = 0
         self.last_lines = collections.deque(maxlen=6)
-        self.nick = None
+        self.nick = None            # from join(), rename(), or the welcome and rename lines read
+        self.sent_quit = None       # the /quit line this client sent, if it sent one
+        self.too_slow_seen = set()  # nicks this client read "* NICK has quit (too slow)" about
+        siblings = getattr(server, "clients", None)
+        if isinstance(siblings, list):
+            siblings.append(self)
         if connect:
             self.connect()
 
@@ -406,6 +418,8 @@ class Client:
             data = data.encode("utf-8", "surrogateescape")
         if self.sock is None:
             raise ScenarioFailure("%s: send on a connection that is not open" % self.name)
+        for m in QUIT_LINE_RE.finditer(data):
+            self.sent_quit = m.group(1).strip().decode("utf-8", "surrogateescape")
         self.sock.settimeout(self.timeout(timeout) + len(data) / 1e6)
         try:
             self.sock.sendall(data)
@@ -413,8 +427,10 @@ class Client:
             raise ExpectTimeout("%s: could not send %d bytes within %.1fs (the server is not "
                                 "reading)" % (self.name, len(data), self.sock.gettimeout()))
         except OSError as e:
-            raise ScenarioFailure("%s: send failed: %s (the server closed the connection?)%s"
-                                  % (self.name, e, self._server_note()))
+            why = self.why_closed()
+            raise ScenarioFailure("%s: send failed: %s (%s)%s"
+                                  % (self.name, e, why or "the server closed the connection?",
+                                     "" if why else self._server_note()))
 
     # -- receiving -----------------------------------------------------------------------
     def _fill(self, deadline):
@@ -455,9 +471,24 @@ class Client:
                                     % (self.name, limit, self._context()))
         raw, _, self.buf = self.buf.partition(b"\n")
         line = raw.decode("utf-8", "surrogateescape")
+        self._saw(line)
+        return line
+
+    def _saw(self, line):
+        """Account for one line read: the count, the last lines, and what failure messages
+        need later (this client's nick, who was cut off as too slow)."""
         self.lines_read += 1
         self.last_lines.append(line)
-        return line
+        if line.startswith("* "):
+            m = WELCOME_RE.fullmatch(line)
+            if m and self.nick is None:
+                self.nick = m.group(1)
+            m = RENAME_RE.fullmatch(line)
+            if m and m.group(1) == self.nick:
+                self.nick = m.group(2)
+            m = TOO_SLOW_RE.fullmatch(line)
+            if m:
+                self.too_slow_seen.add(m.group(1))
 
     def _next_for(self, what, timeout):
         limit = self.timeout(timeout)
@@ -467,9 +498,8 @@ class Client:
             raise ExpectTimeout("%s: expected %s within %.1fs, got nothing%s"
                                 % (self.name, what, limit, self._context()))
         if line is None:
-            raise ScenarioFailure("%s: expected %s, got the connection %s%s%s"
-                                  % (self.name, what, self.closed, self._context(),
-                                     self._server_note()))
+            raise ScenarioFailure("%s: expected %s, got %s%s"
+                                  % (self.name, what, self.closed_text(), self._context()))
         return line
 
     def expect(self, regex, timeout=None):
@@ -541,8 +571,8 @@ class Client:
             except ExpectTimeout:
                 break
             if line is None:
-                raise ScenarioFailure("%s: expected %s, got the connection %s%s"
-                                      % (self.name, what, self.closed, self._context()))
+                raise ScenarioFailure("%s: expected %s, got %s%s"
+                                      % (self.name, what, self.closed_text(), self._context()))
             if predicate(line):
                 return skipped, line
             skipped.append(line)
@@ -599,6 +629,65 @@ class Client:
             self.close()
 
     # -- error context -------------------------------------------------------------------
+    def closed_text(self):
+        """'the connection closed', and why when that is known, for failure messages."""
+        why = self.why_closed()
+        if why:
+            return "the connection %s: %s" % (self.closed or "closed", why)
+        return "the connection %s%s" % (self.closed or "closed", self._server_note())
+
+    def why_closed(self, wait=None):
+        """Why this client's connection ended, as far as the driver can tell, or "":
+        the client sent /quit itself; the server process exited; the server cut this client
+        off as too slow (some client of the same server received '* NICK has quit (too
+        slow)' about it, or has it unread in its socket); the server was shutting down; the
+        server was full. Waits up to WHY_CLOSED_WAIT seconds (scaled) for the too-slow line
+        or the server's exit to show up, since both can trail the close itself."""
+        if self.sent_quit is not None:
+            return "this client had sent %s itself" % show(self.sent_quit)
+        srv = self.server
+        wait = WHY_CLOSED_WAIT * self.scale if wait is None else wait
+        deadline = time.monotonic() + wait
+        while True:
+            if isinstance(srv, Server) and srv.proc is not None and not srv.alive():
+                how = "the server process had exited (%s)" % describe_status(srv.proc.returncode)
+                if srv.asked_to_stop:
+                    how += " after the scenario sent it SIGTERM/SIGINT"
+                return how
+            who = self._too_slow_witness()
+            if who is not None:
+                return "the server cut %s off as too slow (%s received %s)" % (
+                    self.nick, who, show("* %s has quit (too slow)" % self.nick))
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.02)
+        last = list(self.last_lines)
+        if "* server is shutting down" in last:
+            return "the server was shutting down (this client received its notice)"
+        if last and last[-1].startswith("! server full"):
+            return "the server was full (%s)" % show(last[-1])
+        return ""
+
+    def _too_slow_witness(self):
+        """The name of a client of the same server that has received (read, buffered or still
+        unread in its socket) '* NICK has quit (too slow)' about this client, or None."""
+        if not self.nick:
+            return None
+        line = "* %s has quit (too slow)" % self.nick
+        wanted = line.encode() + b"\n"
+        siblings = getattr(self.server, "clients", None) or [self]
+        for c in siblings:
+            if self.nick in c.too_slow_seen or wanted in c.buf or line in c.last_lines:
+                return c.name
+            if c is not self and c.sock is not None and not c.closed:
+                try:
+                    peek = c.sock.recv(1 << 20, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+                except OSError:
+                    continue
+                if wanted in c.buf[-len(wanted):] + peek:
+                    return c.name
+        return None
+
     def _context(self, skip_last=0):
         lines = list(self.last_lines)
         if skip_last:
@@ -644,8 +733,8 @@ class Collector:
                 if b"\n" in c.buf:
                     *complete, c.buf = c.buf.split(b"\n")
                     new = [l.decode("utf-8", "surrogateescape") for l in complete]
-                    c.lines_read += len(new)
-                    c.last_lines.extend(new[-6:])
+                    for line in new:
+                        c._saw(line)
                     with self.cond:
                         self.lines.extend(new)
                         self.cond.notify_all()
@@ -665,7 +754,7 @@ class Collector:
             while not predicate(self.lines):
                 left = deadline - time.monotonic()
                 if self.done or left <= 0:
-                    how = ("the connection %s" % self.client.closed if self.client.closed
+                    how = (self.client.closed_text() if self.client.closed
                            else "nothing more within %.1fs" % limit)
                     last = " | ".join(show(l, 80) for l in self.lines[-3:])
                     raise (ScenarioFailure if self.client.closed else ExpectTimeout)(

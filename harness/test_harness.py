@@ -7,7 +7,9 @@ the strict line reader, and that every bundled scenario parses.
 
 import os
 import socket
+import stat
 import sys
+import tempfile
 import threading
 import unittest
 
@@ -144,6 +146,148 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(chatdriver.sanitizer_excerpt(text).split("\n")[-1],
                          "SUMMARY: ThreadSanitizer")
         self.assertIsNone(chatdriver.sanitizer_excerpt("all fine\n"))
+
+
+class ScriptedServer:
+    """A TCP listener on 127.0.0.1 that plays a script per connection, in accept order: each
+    step is ("send", bytes), ("recv_line",) or ("close",). Clients made with it share its
+    `clients` list, as with a real chatdriver.Server."""
+
+    def __init__(self, *scripts):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(len(scripts))
+        self.host, self.port = "127.0.0.1", self.sock.getsockname()[1]
+        self.scale = 0.2
+        self.proc = None
+        self.clients = []
+        self.conns = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._serve, args=(scripts,), daemon=True)
+        self.thread.start()
+
+    def _serve(self, scripts):
+        conns = []
+        for _ in scripts:
+            conn, _ = self.sock.accept()
+            conns.append(conn)
+            self.conns.append(conn)
+        for conn, script in zip(conns, scripts):
+            for step in script:
+                if step[0] == "send":
+                    conn.sendall(step[1])
+                elif step[0] == "recv_line":
+                    data = b""
+                    while not data.endswith(b"\n"):
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                elif step[0] == "close":
+                    conn.close()
+        self.done.set()
+
+    def close(self):
+        self.thread.join(2)
+        for conn in self.conns:
+            conn.close()
+        self.sock.close()
+
+
+WELCOME = b"* welcome %s, 2 users online, type /help for commands\n"
+
+# A stand-in server process: prints its listening line, greets one client, and exits with
+# status 3 once the client has sent a line.
+EXITING_SERVER = r"""#!%s
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print("listening on 127.0.0.1:%%d" %% s.getsockname()[1], flush=True)
+conn, _ = s.accept()
+conn.sendall(b"* welcome guest1, 1 users online, type /help for commands\n")
+conn.recv(100)
+sys.exit(3)
+""" % sys.executable
+
+
+class WhyClosedTest(unittest.TestCase):
+    """A failure on a closed connection says why it closed, when the driver can tell."""
+
+    def failure(self, client, expected="* guest1 is back"):
+        with self.assertRaises(ScenarioFailure) as cm:
+            client.expect_line(expected)
+        return str(cm.exception)
+
+    def test_cut_off_as_too_slow_seen_by_another_client(self):
+        # The server closes guest1 and tells the room; b has not read the line yet.
+        srv = ScriptedServer([("send", WELCOME % b"guest1"), ("close",)],
+                             [("send", WELCOME % b"guest2"),
+                              ("send", b"* guest1 has quit (too slow)\n")])
+        self.addCleanup(srv.close)
+        a, b = Client(srv, "a"), Client(srv, "b")
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        srv.done.wait(2)
+        a.expect(chatdriver.WELCOME_RE)
+        msg = self.failure(a)
+        self.assertIn("expected '* guest1 is back', got the connection closed: the server cut "
+                      "guest1 off as too slow (b received '* guest1 has quit (too slow)')", msg)
+        # The same once b has read it.
+        b.expect(chatdriver.WELCOME_RE)
+        b.expect_line("* guest1 has quit (too slow)")
+        self.assertIn("cut guest1 off as too slow (b received", a.why_closed(wait=0))
+
+    def test_rename_is_followed(self):
+        srv = ScriptedServer([("send", WELCOME % b"guest1"),
+                              ("send", b"* guest1 is now known as alice\n"), ("close",)],
+                             [("send", b"* alice has quit (too slow)\n")])
+        self.addCleanup(srv.close)
+        a, b = Client(srv, "a"), Client(srv, "b")
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        srv.done.wait(2)
+        a.expect(chatdriver.WELCOME_RE)
+        a.expect_line("* guest1 is now known as alice")
+        self.assertIn("the server cut alice off as too slow (b received", self.failure(a))
+
+    def test_own_quit(self):
+        srv = ScriptedServer([("send", WELCOME % b"guest1"), ("recv_line",), ("close",)])
+        self.addCleanup(srv.close)
+        a = Client(srv, "a")
+        self.addCleanup(a.close)
+        a.expect(chatdriver.WELCOME_RE)
+        a.send("/QUIT see you")
+        msg = self.failure(a, "* guest1 has quit (see you)")
+        self.assertIn("got the connection closed: this client had sent '/QUIT see you' itself",
+                      msg)
+
+    def test_unknown_reason_says_only_closed(self):
+        srv = ScriptedServer([("send", WELCOME % b"guest1"), ("close",)])
+        self.addCleanup(srv.close)
+        a = Client(srv, "a")
+        self.addCleanup(a.close)
+        a.expect(chatdriver.WELCOME_RE)
+        msg = self.failure(a)
+        self.assertIn("got the connection closed", msg)
+        self.assertNotIn("too slow", msg)
+        self.assertNotIn("sent", msg)
+
+    def test_server_process_exited(self):
+        fd, path = tempfile.mkstemp(suffix=".py")
+        self.addCleanup(os.unlink, path)
+        with os.fdopen(fd, "w") as f:
+            f.write(EXITING_SERVER)
+        os.chmod(path, stat.S_IRWXU)
+        srv = chatdriver.Server(path, timeout_scale=0.5)
+        self.addCleanup(srv.cleanup)
+        a = Client(srv, "a")
+        self.addCleanup(a.close)
+        a.expect(chatdriver.WELCOME_RE)
+        a.send("hello")
+        msg = self.failure(a, "<guest1> hello")
+        self.assertIn("got the connection closed: the server process had exited "
+                      "(exit status 3)", msg)
 
 
 class OutcomeTest(unittest.TestCase):

@@ -568,28 +568,119 @@ class Grader:
         self.say()
 
 
-# ---- Gradescope -------------------------------------------------------------------------------
+# ---- Gradescope ------------------------------------------------------------------------------
+#
+# results.json, as Gradescope's autograder reads it (labs/brb/autograder/run_autograder writes
+# it to /autograder/results/results.json):
+#
+#   score, execution_time, output (the score, a subtotal per part, what needs review, and the
+#   compiler's errors of any build that failed), visibility, stdout_visibility, extra_data
+#   ({max_score, parts: [{name, score, max_score}], needs_review: [test names], builds:
+#   {target: "OK"|"FAILED"}}), and tests: one entry per graded test with name, score,
+#   max_score, status (passed/failed), output, tags ([kind, section]), visibility
+#   (after_due_date for the hidden scenarios and their TSan runs, visible otherwise) and
+#   extra_data ({part, kind, status as printed, seconds, needs_review}).
+#
+# Two optional attributes of a Test shape its entry: `part` (the rubric part it counts
+# towards; default: its section) and `needs_review` (a text saying what the instructor must
+# confirm, e.g. for an answered question: the entry then says NEEDS INSTRUCTOR REVIEW, its
+# points are provisional, and it is listed in extra_data.needs_review and in the output).
 
-def gradescope_json(tests, total, seconds):
-    """The results.json format of Gradescope's autograder."""
-    out = []
+HIDDEN_VISIBILITY = "after_due_date"
+
+
+def _test_part(t):
+    return getattr(t, "part", None) or t.section
+
+
+def _test_output(t):
+    text = t.status + ("" if t.seconds is None else " (%.1fs)" % t.seconds)
+    review = getattr(t, "needs_review", None)
+    if review:
+        text = "NEEDS INSTRUCTOR REVIEW (the points are provisional): %s\n%s" % (
+            review if isinstance(review, str) else "", text)
+    if t.detail and (t.status != OK or review):
+        text += "\n" + clip(t.detail, 60)
+    if t.repro:
+        text += "\nreproduce: " + t.repro
+    return text
+
+
+def _parts(tests):
+    """[(part, score, max_score)] in the order the parts first appear."""
+    order, score, most = [], {}, {}
     for t in tests:
-        text = t.status + ("" if t.seconds is None else " (%.1fs)" % t.seconds)
-        if t.detail and t.status != OK:
-            text += "\n" + clip(t.detail, 60)
-        if t.repro:
-            text += "\nreproduce: " + t.repro
+        p = _test_part(t)
+        if p not in score:
+            order.append(p)
+            score[p] = most[p] = 0
+        score[p] += t.score
+        most[p] += t.max_score
+    return [(p, score[p], most[p]) for p in order]
+
+
+def gradescope_json(tests, total, seconds, built=None):
+    """The results.json data (see above); built is Grader.built ({target: (ok, output)})."""
+    out = []
+    review = []
+    for t in tests:
+        extra = {"part": _test_part(t), "kind": t.kind, "status": t.status,
+                 "seconds": None if t.seconds is None else round(t.seconds, 2)}
+        if getattr(t, "needs_review", None):
+            extra["needs_review"] = True
+            review.append(t.title)
         out.append({
             "name": t.title,
             "score": t.score,
             "max_score": t.max_score,
             "status": "passed" if t.status == OK else "failed",
-            "output": text,
+            "output": _test_output(t),
             "tags": [t.kind, t.section],
-            "visibility": "after_published" if t.hidden else "visible",
+            "visibility": HIDDEN_VISIBILITY if t.hidden else "visible",
+            "extra_data": extra,
         })
-    return {"score": total, "execution_time": round(seconds, 1), "tests": out,
-            "visibility": "visible", "stdout_visibility": "hidden"}
+    most = sum(t.max_score for t in tests)
+    parts = _parts(tests)
+    summary = ["Score: %d/%d" % (total, most)]
+    summary += ["%s subtotal: %d/%d" % p for p in parts]
+    if review:
+        summary.append("needs instructor review (provisional points): " + ", ".join(review))
+    builds = {}
+    shown = set()
+    for target, (ok, text) in sorted((built or {}).items()):
+        builds[target] = "OK" if ok else "FAILED"
+        if not ok:
+            errors = build_errors(text)
+            # The same compiler messages (make's own lines differ) are printed once.
+            key = "\n".join(r for r in errors.split("\n") if "***" not in r)
+            summary.append("make %s: BUILD FAILED%s" % (
+                target, " (the same errors as above)" if key in shown else ":\n" + errors))
+            shown.add(key)
+    return {"score": total, "execution_time": round(seconds, 1), "output": "\n".join(summary),
+            "tests": out, "visibility": "visible", "stdout_visibility": "hidden",
+            "extra_data": {"max_score": most,
+                           "parts": [{"name": p, "score": sc, "max_score": m}
+                                     for p, sc, m in parts],
+                           "needs_review": review, "builds": builds}}
+
+
+def gradescope_error_json(message, seconds=0.0):
+    """A valid results.json for a submission that could not be graded at all: score 0, and
+    the reason as the output (students see it)."""
+    return {"score": 0, "execution_time": round(seconds, 1),
+            "output": "The submission could not be graded: %s" % message, "tests": [],
+            "visibility": "visible", "stdout_visibility": "hidden",
+            "extra_data": {"max_score": None, "parts": [], "needs_review": [], "builds": {},
+                           "error": message}}
+
+
+def write_json(path, data):
+    """Write results.json atomically (a reader never sees half a file)."""
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
 
 
 # ---- the processes we started -----------------------------------------------------------------
@@ -659,14 +750,15 @@ def main(argv=None):
             print("grade: interrupted", file=sys.stderr)
             return 1
         if args.json:
-            with open(args.json, "w") as f:
-                json.dump(gradescope_json(grader.tests, total, seconds), f, indent=2)
-                f.write("\n")
+            write_json(args.json, gradescope_json(grader.tests, total, seconds,
+                                                  getattr(grader, "built", None)))
         if args.submission:
             print("Commands under 'reproduce' run from the top of the submission's tree.")
         return 0 if total == most else 1
     except GradeError as e:
         print("grade: %s" % e, file=sys.stderr)
+        if args.json:
+            write_json(args.json, gradescope_error_json(str(e)))
         return 2
     finally:
         if scratch:

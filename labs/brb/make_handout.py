@@ -44,6 +44,8 @@ import subprocess
 import sys
 import tarfile
 
+import handout_text
+
 LAB_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LAB_DIR))
 EXCLUDE_FILE = os.path.join(LAB_DIR, "handout-exclude")
@@ -255,6 +257,7 @@ def write_handout(root, out_dir, exclude):
             all_blocks += blocks
         else:
             shutil.copy2(src, dst)
+    handout_text.rewrite_tree(out_dir)      # Markdown passages marked INSTRUCTOR-ONLY
     return ship, left_out, all_blocks
 
 
