@@ -6,6 +6,7 @@
 #   make grade GRADE_ARGS='--keep'      any other option of labs/brb/grade.py (see --help)
 #   make brb-unit                       build and run only common/tests/test_brb.c
 #   make handout                        write dist/brb-handout/ and dist/brb-handout.tar.gz
+#   make handout HINTS=brief PARTS="core threaded"   TODOs without steps; some parts only
 #   make lab-check                      the lab's own test: the reference tree scores full
 #                                       marks, the handout builds, passes every non-BRB test
 #                                       and scores 0 on the BRB tests
@@ -26,7 +27,8 @@ brb-unit: $(BUILD)/common/tests/test_brb
 ifneq ($(wildcard labs/brb/make_handout.py),)
 .PHONY: handout
 handout:
-	@$(PYTHON) labs/brb/make_handout.py
+	@$(PYTHON) labs/brb/make_handout.py $(if $(HINTS),--hints '$(HINTS)') \
+	  $(if $(PARTS),--parts '$(PARTS)')
 endif
 
 ifneq ($(wildcard labs/brb/lab_check.py),)
