@@ -64,22 +64,54 @@ void client_read(struct room *room, struct client *c, before_post_fn *before_pos
     }
 }
 
-void client_send(struct room *room, struct client *c, before_post_fn *before_post)
+/* Send what the buffer holds, as much as the kernel takes now. False if it did not take it
+ * all (the buffer is not empty: the poller says when to go on) or the connection broke. */
+static bool send_what_fits(struct room *room, struct client *c, before_post_fn *before_post)
 {
-    if (c->broken || c->member.cut_off)
-        return;
-    room_take(room, &c->member, &c->out);
     while (outbuf_len(&c->out) > 0) {
         ssize_t n = net_send_ready(c->fd, outbuf_data(&c->out), outbuf_len(&c->out));
         if (n < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 mark_broken(room, c, before_post);
-            return;                     /* kernel buffer full: the poller says when to retry */
+            return false;               /* kernel buffer full: the poller says when to retry */
         }
         outbuf_consume(&c->out, (size_t)n);
-        /* Room freed up: there may be more lines waiting for it. */
-        room_take(room, &c->member, &c->out);
     }
+    return true;
+}
+
+/* The buffer is empty and the member still has lines in the log. A member in the room never
+ * gets here for long: what it is owed fits in its buffer (--sendq), or the room cuts it off.
+ * A /back is the exception: its held lines are bounded by --backlog, not --sendq, and the
+ * core took only what fit. */
+static void flush_held_lines(struct room *room, struct client *c, before_post_fn *before_post)
+{
+    /* BRB-SOLUTION-BEGIN: the rest of a /back's held lines. Keep the flush going with the
+     * one thread that serves everyone: refill the buffer from the log as it drains and send
+     * again, for as long as the kernel takes it, then leave the rest for a later turn. Never
+     * wait for the client (everyone else would wait too), and never loop until it reads
+     * (the same, at 100% CPU): the loop asks the poller for writability while the buffer
+     * holds something (client_wanted_events), and comes back here when the socket is.
+     * How: repeat room_take() into c->out and send_what_fits() while the take brought
+     * lines and the send took all of them. send_what_fits() returning false means the
+     * kernel is full (or the connection broke): stop there, the rest is still in c->out
+     * or in the log. */
+    while (room_take(room, &c->member, &c->out) > 0 && send_what_fits(room, c, before_post))
+        continue;
+    /* BRB-SOLUTION-ELSE
+    (void)room;
+    (void)c;
+    (void)before_post;
+    BRB-SOLUTION-END */
+}
+
+void client_send(struct room *room, struct client *c, before_post_fn *before_post)
+{
+    if (c->broken || c->member.cut_off)
+        return;
+    room_take(room, &c->member, &c->out);
+    if (send_what_fits(room, c, before_post) && room_has_pending(room, &c->member))
+        flush_held_lines(room, c, before_post);
 }
 
 unsigned client_wanted_events(const struct client *c, bool stopping)

@@ -125,13 +125,15 @@ static uint64_t post_with_message(struct room *room, struct member *m, const cha
 static void do_brb(struct room *room, struct member *m, const char *msg, size_t len,
                    struct outbuf *out)
 {
-    /* BRB-SOLUTION-BEGIN: /brb [MESSAGE] (PROTOCOL.md, "Commands"). A member that is already
-     * away gets the direct reply "! you are already away", and nothing else happens.
-     * Otherwise post the away line ("* NICK is away" or "* NICK is away (MESSAGE)":
-     * post_with_message() writes both and returns its number), then hold every room line
-     * after it: mark the member away and set its stop_at (room.h) so that room_take() gives
-     * it nothing past its own away line. (Not roomlog_next() after the post: the post may
-     * have cut off a slow member, whose quit line then follows the away line.) */
+    /* BRB-SOLUTION-BEGIN: /brb [MESSAGE] (PROTOCOL.md, "Commands"): post the away line,
+     * then hold every room line after it for this member (the log is the holding queue:
+     * room_take() gives a member nothing from its stop_at on). Already away: the direct
+     * reply "! you are already away", and nothing else happens.
+     * How: post the away line ("* NICK is away" or "* NICK is away (MESSAGE)":
+     * post_with_message() writes both and returns its number), then mark the member away
+     * and set its stop_at (room.h) so that room_take() gives it nothing past its own away
+     * line. (Not roomlog_next() after the post: the post may have cut off a slow member,
+     * whose quit line then follows the away line.) */
     if (m->away) {
         reply(room, m, out, "! you are already away\n");
         return;
@@ -150,17 +152,19 @@ static void do_brb(struct room *room, struct member *m, const char *msg, size_t 
 static void do_back(struct room *room, struct member *m, const char *msg, size_t len,
                     struct outbuf *out)
 {
-    /* BRB-SOLUTION-BEGIN: /back [MESSAGE] (PROTOCOL.md, "Commands"). A member that is not
-     * away gets the direct reply "! you are not away". Otherwise:
+    /* BRB-SOLUTION-BEGIN: /back [MESSAGE] (PROTOCOL.md, "Commands"): end the hold, give
+     * the member its held lines (after the dropped-lines notice, if the log lost some), then
+     * post the back line. The held lines must be taken before the back line is posted: with
+     * a full log, that post drops the oldest line, which the member must not lose (nor be cut
+     * off for not having taken). Not away: the direct reply "! you are not away".
+     * How:
      *  1. if the log dropped lines the member had not taken (its cursor is below
      *     roomlog_first()), move the cursor up to the oldest line still kept and reply
      *     "* N lines were dropped while you were away" (if that reply does not fit, the
      *     member has been cut off: stop there);
      *  2. end the hold with room_end_hold() (room.h): the held lines become deliverable,
      *     and --sendq does not count them against it;
-     *  3. take the held lines into out now, with room_take(): with a full log, posting the
-     *     back line drops the oldest line, and the member must not lose it (or be cut off as
-     *     too slow for not having taken it);
+     *  3. take the held lines into out now, with room_take();
      *  4. post the back line: "* NICK is back" or "* NICK is back (MESSAGE)". */
     if (!m->away) {
         reply(room, m, out, "! you are not away\n");

@@ -1,6 +1,7 @@
 /* board.c - see board.h. */
 #include "board.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -22,8 +23,10 @@ int board_init(struct board *b, const struct room_config *config,
         pthread_mutex_destroy(&b->lock);
         return -1;
     }
-    if (room_init(&b->room, config) != 0) {
+    b->takers = calloc(config->max_clients, sizeof *b->takers);
+    if (!b->takers || room_init(&b->room, config) != 0) {
         log_line("out of memory");
+        free(b->takers);
         pthread_cond_destroy(&b->members_progressed);
         pthread_mutex_destroy(&b->lock);
         return -1;
@@ -35,6 +38,7 @@ int board_init(struct board *b, const struct room_config *config,
 
 void board_free(struct board *b)
 {
+    free(b->takers);
     pthread_cond_destroy(&b->members_progressed);
     pthread_mutex_destroy(&b->lock);
     room_free(&b->room);
@@ -46,16 +50,92 @@ void board_lock(struct board *b)
     b->log_next_at_lock = roomlog_next(&b->room.log);
 }
 
-/* Every member with lines past its cursor gets its thread woken. This loop over all members,
- * once per locked section that posted, is the price of one thread per client: see README.md. */
+/* Every taker with lines past its cursor gets its thread woken. This loop over the takers,
+ * once per locked section that posted, is the price of one thread per client: see README.md.
+ * It asks only "is anything past its cursor?": whoever is on the list wants every line, and
+ * whoever may not take them (away) is not on it. */
 static void wake_takers(struct board *b)
 {
-    for (size_t i = 0; i < b->room.count; i++) {
-        struct member *m = b->room.members[i];
-        if (room_has_pending(&b->room, m))
+    uint64_t next = roomlog_next(&b->room.log);
+    for (size_t i = 0; i < b->takers_count; i++) {
+        struct member *m = b->takers[i];
+        if (m->cursor < next)
             b->wake_taker(m);
     }
-    b->log_next_at_lock = roomlog_next(&b->room.log);
+    b->log_next_at_lock = next;
+}
+
+static bool is_taker(const struct board *b, const struct member *m)
+{
+    for (size_t i = 0; i < b->takers_count; i++)
+        if (b->takers[i] == m)
+            return true;
+    return false;
+}
+
+/* Adding or removing twice is harmless: board_hold_changed() is called whenever the away
+ * state may have changed, not only when it did. */
+static void add_taker(struct board *b, struct member *m)
+{
+    if (!is_taker(b, m))
+        b->takers[b->takers_count++] = m;   /* at most max_clients: one place per member */
+}
+
+static void remove_taker(struct board *b, struct member *m)
+{
+    for (size_t i = 0; i < b->takers_count; i++) {
+        if (b->takers[i] == m) {
+            b->takers[i] = b->takers[--b->takers_count];   /* order does not matter */
+            return;
+        }
+    }
+}
+
+bool board_attach(struct board *b, struct member *m, void *owner)
+{
+    if (!room_attach(&b->room, m, owner))
+        return false;
+    add_taker(b, m);
+    return true;
+}
+
+void board_detach(struct board *b, struct member *m)
+{
+    remove_taker(b, m);
+    room_detach(&b->room, m);
+}
+
+void board_hold_changed(struct board *b, struct member *m)
+{
+    /* BRB-SOLUTION-BEGIN: who is woken for posted lines. wake_takers() wakes every member on
+     * the takers list that has lines past its cursor; an away member always has (its cursor
+     * stops at its away line), so as long as it stays on the list its thread wakes once per
+     * posted line only to take nothing: take it off while it is away. And put it back as
+     * soon as it may take lines again, or it is never woken again: its lines wait until its
+     * own client speaks.
+     * How: called with the board locked whenever m->away may have changed: after every
+     * command of m (so after /brb, /back and a chat line's implicit back) and for every
+     * member at shutdown (room_shutdown ends every hold, and an away member must be woken
+     * for the notice). Use add_taker() and remove_taker(); both are harmless when repeated.
+     * A member that is not away goes (back) on the list whether or not it is still in the
+     * room: after a shutdown nobody is, yet everyone must take the notice. */
+    if (m->away)
+        remove_taker(b, m);
+    else
+        add_taker(b, m);
+    /* BRB-SOLUTION-ELSE
+    (void)b;
+    (void)m;
+    BRB-SOLUTION-END */
+}
+
+void board_shutdown(struct board *b)
+{
+    board_lock(b);
+    room_shutdown(&b->room);
+    for (size_t i = 0; i < b->room.count; i++)
+        board_hold_changed(b, b->room.members[i]);
+    board_unlock(b);                /* wakes every taker: each has the notice to take */
 }
 
 void board_unlock(struct board *b)

@@ -7,8 +7,11 @@
  * core it adds what a design with one thread per client needs:
  *
  *  - Wake-ups. board_unlock() notices whether lines were posted while the lock was held and,
- *    if so, calls wake_taker() for every member that now has lines to take. Members with
- *    nothing to take (away, already up to date) are not disturbed.
+ *    if so, calls wake_taker() for every *taker* that now has lines past its cursor. The
+ *    takers are the members whose threads want room lines: every member from its attach to
+ *    its detach, except while it is away (board_hold_changed). An away member's thread is
+ *    not on the list, so it sleeps through every line it may not take, and wake_takers()
+ *    looks only at the members who can use a wake-up.
  *  - Catching up (room.h explains it). A client thread about to post waits on the board's
  *    condition variable, the lock released meanwhile, while the members behind take their
  *    lines; each board_take() that makes progress wakes it.
@@ -30,6 +33,8 @@ struct board {
     pthread_mutex_t lock;
     struct room room;               /* touch only with the lock held */
     uint64_t log_next_at_lock;      /* roomlog_next() when the lock was last taken */
+    struct member **takers;         /* whose threads wake_takers() wakes (see above) */
+    size_t takers_count;
     void (*wake_taker)(struct member *m);
     /* Catching up: posters waiting for the members behind sleep on members_progressed. */
     pthread_cond_t members_progressed;
@@ -43,6 +48,19 @@ struct board {
 int board_init(struct board *b, const struct room_config *config,
                void (*wake_taker)(struct member *m), void (*on_cut_off)(struct member *m));
 void board_free(struct board *b);
+
+/* Board locked: room_attach() (false when the room is full) and room_detach(), which also
+ * put the member on the list of takers and take it off again. */
+bool board_attach(struct board *b, struct member *m, void *owner);
+void board_detach(struct board *b, struct member *m);
+
+/* Board locked, whenever m->away may have changed (after each of its commands, and for
+ * every member at shutdown): bring m's place on the takers list in line with it. */
+void board_hold_changed(struct board *b, struct member *m);
+
+/* Post the shutdown notice (room_shutdown): away members skip to it, so they take lines
+ * again. */
+void board_shutdown(struct board *b);
 
 void board_lock(struct board *b);
 /* Wake the takers of any lines posted since board_lock(), then unlock. */

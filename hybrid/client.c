@@ -63,7 +63,7 @@ struct client *client_open(struct board *board, int fd, const char *peer, int se
      * of events simple: a client is in the room before any of its input can be read, and a
      * shutdown notice posted by this same thread can never overtake a join. */
     board_lock(board);
-    bool attached = room_attach(&board->room, &c->member, c);
+    bool attached = board_attach(board, &c->member, c);
     if (attached) {
         session_join(&board->room, &c->member, &c->out);
         memcpy(nick, c->member.nick, sizeof nick);
@@ -80,7 +80,7 @@ struct client *client_open(struct board *board, int fd, const char *peer, int se
         *why = "cannot start a thread";
         board_lock(board);
         session_disconnect(&board->room, &c->member);
-        room_detach(&board->room, &c->member);
+        board_detach(board, &c->member);
         board_unlock(board);
         client_free(c);
         return NULL;

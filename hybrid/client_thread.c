@@ -71,7 +71,10 @@ static bool apply_input(struct client *c, bool *stalled, bool *select_paused)
         }
         if (!next_line(c, &line, &ended, select_paused))
             break;
+        bool was_away = m->away;
         session_input(&b->room, m, line.kind, line.text, line.len, &c->out);
+        if (m->away != was_away)
+            board_hold_changed(b, m);   /* /brb, /back: who wakes this thread changes */
     }
     return ended;
 }
@@ -126,7 +129,7 @@ static void leave(struct client *c)
 
     board_lock(b);
     session_disconnect(&b->room, m);    /* "(connection closed)" if it was still in the room */
-    room_detach(&b->room, m);           /* from now on no other thread looks at this client */
+    board_detach(b, m);                 /* from now on no other thread looks at this client */
     board_unlock(b);
     server_log_left(m, c->peer);
 

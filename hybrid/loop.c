@@ -133,9 +133,7 @@ static void read_clients(int ready)
 static void begin_shutdown(void)
 {
     log_line("shutting down");
-    board_lock(board);
-    room_shutdown(&board->room);
-    board_unlock(board);            /* wakes every client thread: each has the notice to take */
+    board_shutdown(board);          /* wakes every client thread: each has the notice to take */
     stopping = true;
     shutdown_deadline = clock_now_ms() + SERVER_SHUTDOWN_GRACE_MS;
 }

@@ -94,10 +94,15 @@ void board_wait_for_catch_up(struct board *b, const struct catch_up *c)
     pthread_mutex_unlock(&b->progress_mutex);
 }
 
-void board_shutdown(struct board *b)
+void board_shutdown(struct board *b, void (*wake_away)(struct member *m))
 {
     board_lock(b);
     b->stopping = true;
+    /* Before room_shutdown() ends their hold. They find the board locked until the notice
+     * is posted. */
+    for (size_t i = 0; i < b->room.count; i++)
+        if (b->room.members[i]->away)
+            wake_away(b->room.members[i]);
     room_shutdown(&b->room);
     board_unlock(b);
 }

@@ -66,7 +66,9 @@ bool board_must_wait_for_catch_up(struct board *b, struct catch_up *c);
 /* No lock held: wait until some member makes progress, or the grace time of c runs out. */
 void board_wait_for_catch_up(struct board *b, const struct catch_up *c);
 
-/* Post the shutdown notice (room_shutdown) and mark the board as stopping. */
-void board_shutdown(struct board *b);
+/* Post the shutdown notice (room_shutdown) and mark the board as stopping. The threads of
+ * away members wait for their client with no receive timeout: wake_away(m) is called for
+ * each of them, board locked, so that they come to take the notice. */
+void board_shutdown(struct board *b, void (*wake_away)(struct member *m));
 
 #endif

@@ -148,6 +148,13 @@ void client_unblock(struct member *m)
     net_unblock(c->fd, c->peer);
 }
 
+void client_wake_away(struct member *m)
+{
+    struct client *c = m->owner;
+    if (shutdown(c->fd, SHUT_RD) < 0 && errno != ENOTCONN)
+        log_line("cannot wake the thread of %s: %s", c->peer, strerror(errno));
+}
+
 void clients_unblock_all(struct board *b)
 {
     board_lock(b);

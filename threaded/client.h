@@ -52,6 +52,8 @@ struct client {
     struct framer framer;
     struct next_line line;
     struct catch_up catch_up;   /* while `line` waits for the members behind */
+    bool away_seen;             /* member.away when apply_input last looked, under the lock */
+    bool away_served;           /* what this thread has set itself up for (receive timeout) */
 };
 
 /* Before the first client: 0, or an error number (logged). */
@@ -77,6 +79,11 @@ bool clients_wait_for_all(int timeout_ms);
  * slow. Its thread may be blocked in send() to a client that stopped reading; shutting the
  * socket down makes that send() fail, so the thread wakes up, leaves and ends. */
 void client_unblock(struct member *m);
+
+/* Board locked, at shutdown: the thread of an away member blocks in recv() with no timeout
+ * (client_thread.c); shut down the socket's receiving side so that recv() returns 0 and the
+ * thread comes to take the notice. Sending still works. */
+void client_wake_away(struct member *m);
 
 /* Do that to every connected client (at shutdown, for those that would not take the notice
  * in time). Takes the board lock itself. */

@@ -43,6 +43,14 @@ static bool deliver(struct client *c)
 
 /* ---- step 3: receive, or time out (or wait for the members behind) ----------------------- */
 
+static bool server_stopping(struct client *c)
+{
+    board_lock_shared(c->board);
+    bool stopping = c->board->stopping;
+    board_unlock_shared(c->board);
+    return stopping;
+}
+
 /* Returns false when the connection is to close. */
 static bool receive(struct client *c)
 {
@@ -54,8 +62,8 @@ static bool receive(struct client *c)
     /* Right after a send, only look for input that is already there, then go straight back
      * to the board: more lines may be waiting, and the room must hear the output was sent. */
     ssize_t n = recv(c->fd, c->input, sizeof c->input, c->sent_since_take ? MSG_DONTWAIT : 0);
-    if (n == 0)
-        return false;                   /* the client closed, or a cut-off shut us down */
+    if (n == 0)                         /* the client closed, a cut-off shut us down, or */
+        return c->away_served && server_stopping(c);    /* the shutdown woke us (away) */
     if (n < 0)                          /* EAGAIN: the timeout ended, nothing arrived */
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     c->input_next = c->input;
@@ -125,8 +133,86 @@ static bool apply_input(struct client *c)
         c->input_left = 0;
     }
     bool cut_off = c->member.cut_off;
+    c->away_seen = c->member.away;      /* a copy, for use with no lock held */
     board_unlock(b);
     return !cut_off;
+}
+
+/* The heart of this design: recv() gives up after timeout_ms, so the thread gets round to
+ * the board at least that often, whether or not its client says anything. 0: never. */
+static bool set_receive_timeout(struct client *c, int timeout_ms)
+{
+    struct timeval tv = { .tv_sec = timeout_ms / 1000,
+                          .tv_usec = (timeout_ms % 1000) * 1000 };
+    if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0)
+        return true;
+    /* Without it the thread would see the room only when its client talks. */
+    log_line("refused %s: cannot set its receive timeout: %s", c->peer, strerror(errno));
+    return false;
+}
+
+/* ---- step 5 (BRB): an away member's thread ------------------------------------------------ */
+
+/* While its member is away the thread has nothing to take from the board: every line posted
+ * is held. So it stops looking: its recv() waits with no timeout, until its own client
+ * speaks (/back, /who, a chat line, /quit, closing) or the server, shutting down, wakes it
+ * (client_wake_away: recv() then returns 0). An away client costs no wake-ups at all. */
+static bool went_away(struct client *c)
+{
+    return set_receive_timeout(c, 0);
+}
+
+/* Back from away (/back, or a chat line's implicit back): the client's own input was just
+ * applied under the write lock, and in it the core took into c->out as many held lines as
+ * fit (--sendq); the rest of them, up to --backlog lines, wait in the log. */
+static bool came_back(struct client *c)
+{
+    /* BRB-SOLUTION-BEGIN: the thread is back on duty. Give it its receive timeout again
+     * (c->timeout_ms): without it, the thread waits for its own client forever and never
+     * sees what the room says. Then flush the held lines (a returning client can be owed
+     * more than --sendq): take them from the board and send them, where sending happens
+     * with no lock held, so a returning client that does not read blocks only its own
+     * thread and can never stall the board.
+     * How: set_receive_timeout(c, c->timeout_ms); then loop: send what c->out holds
+     * (net_send_all, no lock held; false means the connection is gone), then take more with
+     * board_take() under board_lock_shared() (a take touches only our own member), noting
+     * whether the member was cut off meanwhile and whether anything was taken; stop when a
+     * take brings nothing. Look at the board (cut_off, anything) only inside the lock.
+     * Finish with c->sent_since_take = false: the last take recorded an empty buffer. */
+    struct board *b = c->board;
+    if (!set_receive_timeout(c, c->timeout_ms))
+        return false;
+    for (;;) {
+        if (outbuf_len(&c->out) > 0) {
+            if (!net_send_all(c->fd, outbuf_data(&c->out), outbuf_len(&c->out)))
+                return false;
+            outbuf_consume(&c->out, outbuf_len(&c->out));
+        }
+        board_lock_shared(b);
+        bool cut_off = c->member.cut_off;
+        if (!cut_off)
+            board_take(b, &c->member, &c->out);
+        board_unlock_shared(b);
+        if (cut_off)
+            return false;
+        if (outbuf_len(&c->out) == 0)
+            break;
+    }
+    c->sent_since_take = false;
+    return true;
+    /* BRB-SOLUTION-ELSE
+    (void)c;
+    return true;
+    BRB-SOLUTION-END */
+}
+
+/* Returns false when the connection is to close. */
+static bool follow_away_state(struct client *c)
+{
+    if (c->away_seen == c->away_served)
+        return true;
+    c->away_served = c->away_seen;
+    return c->away_served ? went_away(c) : came_back(c);
 }
 
 /* ---- the thread ------------------------------------------------------------------------ */
@@ -163,25 +249,12 @@ static bool join_room(struct client *c)
     return joined;
 }
 
-/* The heart of this design: recv() gives up after timeout_ms, so the thread gets round to
- * the board at least that often, whether or not its client says anything. */
-static bool set_receive_timeout(struct client *c)
-{
-    struct timeval tv = { .tv_sec = c->timeout_ms / 1000,
-                          .tv_usec = (c->timeout_ms % 1000) * 1000 };
-    if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0)
-        return true;
-    /* Without it the thread would see the room only when its client talks. */
-    log_line("refused %s: cannot set its receive timeout: %s", c->peer, strerror(errno));
-    return false;
-}
-
 void *client_thread_main(void *arg)
 {
     struct client *c = arg;
 
-    if (set_receive_timeout(c) && join_room(c)) {
-        while (deliver(c) && receive(c) && apply_input(c))
+    if (set_receive_timeout(c, c->timeout_ms) && join_room(c)) {
+        while (deliver(c) && receive(c) && apply_input(c) && follow_away_state(c))
             ;
     }
     leave_and_close(c);

@@ -44,7 +44,7 @@ static void begin_shutdown(void)
     log_line("shutting down");
     if (close(server->listen_fd) < 0)   /* new connections are refused by the kernel now */
         log_line("cannot close the listening socket: %s", strerror(errno));
-    board_shutdown(board);
+    board_shutdown(board, client_wake_away);
 }
 
 /* Give every client the grace time to take the notice and be sent it; then whoever is still

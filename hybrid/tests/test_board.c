@@ -57,7 +57,7 @@ static void setup(struct fixture *f, size_t backlog)
     board_lock(&f->board);
     for (int i = 0; i < MEMBERS; i++) {
         outbuf_init(&f->out[i], 1 << 20);
-        assert_true(room_attach(&f->board.room, &f->m[i], NULL));
+        assert_true(board_attach(&f->board, &f->m[i], NULL));
         session_join(&f->board.room, &f->m[i], &f->out[i]);
     }
     for (int i = 0; i < MEMBERS; i++) {
@@ -83,15 +83,20 @@ static void say(struct fixture *f, int who, const char *line)
 }
 
 /* Member `who` goes away the way session.c's /brb does it: its away line is posted, and
- * lines after it are held (stop_at). Done by hand rather than with say("/brb") so that this
- * test of the board does not depend on the BRB code, which the lab handout leaves out. */
+ * lines after it are held (stop_at); and the way board_hold_changed() does it: it is no
+ * longer a taker. Done by hand rather than with say("/brb") and board_hold_changed() so that
+ * this test of the board does not depend on the BRB code, which the lab handout leaves out. */
 static void go_away(struct fixture *f, int who)
 {
     struct member *m = &f->m[who];
-    room_post(&f->board.room, "* %s is away", m->nick);
+    struct board *b = &f->board;
+    room_post(&b->room, "* %s is away", m->nick);
     m->away = true;
-    m->stop_at = roomlog_next(&f->board.room.log);
-    board_take(&f->board, m, &f->out[who]);
+    m->stop_at = roomlog_next(&b->room.log);
+    board_take(b, m, &f->out[who]);
+    for (size_t i = 0; i < b->takers_count; i++)
+        if (b->takers[i] == m)
+            b->takers[i] = b->takers[--b->takers_count];
 }
 
 static void post_wakes_those_with_lines_only(void **state)

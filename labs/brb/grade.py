@@ -48,6 +48,7 @@ HIDDEN_DIR = "labs/brb/hidden"
 PUBLIC_DIR = "harness/scenarios"
 UNIT_SOURCE = "common/tests/test_brb.c"
 UNIT_BINARY = "build/release/common/tests/test_brb"
+ANSWERS = "labs/brb/ANSWERS.md"
 BRB_TAG = "brb"
 TSAN_OPTIONS = "halt_on_error=1 exitcode=66"
 TSAN_SCALE = 3.0            # ThreadSanitizer builds run several times slower
@@ -76,6 +77,8 @@ class Rubric:
     """labs/brb/rubric.txt: see that file for the format."""
 
     KINDS = ("brb", "hidden", "tsan", "regression", "unit")
+    # The parts of the lab, in the order they are printed (labs/brb/README.md, "The parts").
+    PARTS = ("core", "threaded", "async", "hybrid", "tsan", "questions")
 
     def __init__(self, path):
         self.path = path
@@ -83,6 +86,8 @@ class Rubric:
         self.tsan_variants = []
         self.points = {}
         self.scenario_points = {}
+        self.parts = list(self.PARTS)
+        self.question_points = 0
         with open(path, encoding="utf-8") as f:
             for lineno, raw in enumerate(f, 1):
                 words = raw.split("#", 1)[0].split()
@@ -91,6 +96,8 @@ class Rubric:
         for k in self.KINDS:
             if k not in self.points:
                 raise GradeError("%s: no points given for '%s'" % (path, k))
+        self.all_variants, self.all_tsan_variants = list(self.variants), list(self.tsan_variants)
+        self.apply_parts(self.parts, path)
         if not self.variants:
             raise GradeError("%s: no 'variants' line" % path)
         for v in self.tsan_variants:
@@ -111,6 +118,10 @@ class Rubric:
             self.tsan_variants = words[1:]
         elif key in self.KINDS and len(words) == 2:
             self.points[key] = self._number(words[1], where)
+        elif key == "parts":
+            self.parts = words[1:]
+        elif key == "questions" and len(words) == 2:
+            self.question_points = self._number(words[1], where)
         elif key == "scenario" and len(words) == 3:
             self.scenario_points[words[1]] = self._number(words[2], where)
         else:
@@ -119,6 +130,22 @@ class Rubric:
 
     def scenario(self, kind, name):
         return self.scenario_points.get(name, self.points[kind])
+
+    def apply_parts(self, parts, where="--parts"):
+        """Grade only these parts: a variant not among them is not graded at all, the TSan
+        lane only for the variants graded and only with 'tsan', the unit cases only with
+        'core', the questions only with 'questions'."""
+        unknown = [p for p in parts if p not in self.PARTS]
+        if unknown:
+            raise GradeError("%s: unknown part %s (the parts are: %s)"
+                             % (where, ", ".join(unknown), " ".join(self.PARTS)))
+        self.parts = [p for p in self.PARTS if p in parts]
+        self.variants = [v for v in self.all_variants if v in self.parts]
+        self.tsan_variants = [v for v in self.all_tsan_variants
+                              if v in self.variants and "tsan" in self.parts]
+
+    def has(self, part):
+        return part in self.parts
 
 
 # ---- results ----------------------------------------------------------------------------------
@@ -140,6 +167,15 @@ class Test:
     @property
     def title(self):
         return "%s: %s" % (self.section, self.name)
+
+    @property
+    def part(self):
+        """The part of the lab this test belongs to (Rubric.PARTS)."""
+        if self.kind == "unit":
+            return "core"
+        if self.kind in ("tsan", "questions"):
+            return self.kind
+        return self.section
 
     @property
     def score(self):
@@ -212,6 +248,7 @@ def prepare_submission(submission, scratch):
     if not os.path.isfile(os.path.join(root, "common", "session.c")):
         raise GradeError("submission %s does not look like a chatlab tree (no common/session.c)"
                          % submission)
+    students = keep_student_files(root)
     for rel in PRISTINE:
         src = os.path.join(ROOT, rel)
         dst = os.path.join(root, rel)
@@ -222,7 +259,34 @@ def prepare_submission(submission, scratch):
         elif os.path.isfile(src):
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copy2(src, dst)
+    restore_student_files(root, students)
     return root
+
+
+# Files under PRISTINE that are the student's work, not the grader's: kept from the submission.
+STUDENT_FILES = [ANSWERS]
+
+
+def keep_student_files(root):
+    kept = {}
+    for rel in STUDENT_FILES:
+        path = os.path.join(root, rel)
+        if os.path.isfile(path) and not os.path.islink(path):
+            with open(path, "rb") as f:
+                kept[rel] = f.read()
+    return kept
+
+
+def restore_student_files(root, kept):
+    """Put the student's files back over the pristine copy; without one, there is none (a
+    submission without ANSWERS.md must not be graded on the reference's answers)."""
+    for rel in STUDENT_FILES:
+        path = os.path.join(root, rel)
+        if rel in kept:
+            with open(path, "wb") as f:
+                f.write(kept[rel])
+        elif os.path.exists(path):
+            os.remove(path)
 
 
 # ---- building ---------------------------------------------------------------------------------
@@ -551,21 +615,118 @@ class Grader:
         self.say()
         self.built = self.build()
         self.say()
-        self.grade_unit()
-        self.subtotal("unit")
+        if self.rubric.has("core"):
+            self.grade_unit()
+            self.subtotal("unit")
         for v in self.rubric.variants:
             self.grade_variant(harness, v, brb, hidden, regression)
             self.subtotal(v)
+        if self.rubric.has("questions"):
+            self.grade_questions()
+            self.subtotal("questions")
+        self.part_subtotals()
         total = sum(t.score for t in self.tests)
         most = sum(t.max_score for t in self.tests)
         self.say("Score: %d/%d" % (total, most))
         return total, most, time.monotonic() - started
+
+    def part_subtotals(self):
+        """One line per part of the lab (rubric.txt, 'parts'): its points so far."""
+        rows = []
+        for part in self.rubric.parts:
+            mine = [t for t in self.tests if t.part == part]
+            if mine:
+                rows.append("%s %d/%d" % (part, sum(t.score for t in mine),
+                                          sum(t.max_score for t in mine)))
+        self.say("Parts: " + ", ".join(rows))
+
+    def grade_questions(self):
+        """Each section of ANSWERS.md: answered with a measured number and the command that
+        measured it. Points for the instructor to confirm (needs_review in the JSON)."""
+        path = os.path.join(self.tree, ANSWERS)
+        sections = answer_sections(path) if os.path.isfile(path) else []
+        if not sections:
+            t = Test("questions", "ANSWERS.md", "questions", self.rubric.question_points)
+            t.status, t.detail = MISSING, "%s is missing or has no '## Q' sections" % ANSWERS
+            t.needs_review = QUESTION_REVIEW
+            self.tests.append(t)
+            self.report(t)
+            return
+        for title, body in sections:
+            t = Test("questions", title, "questions", self.rubric.question_points)
+            t.needs_review = QUESTION_REVIEW
+            problems = answer_problems(body)
+            if problems:
+                t.status, t.detail = FAIL, "; ".join(problems)
+            else:
+                t.status = OK
+                t.detail = "answered (points to be confirmed by the instructor)"
+            self.tests.append(t)
+            self.report(t)
+            if t.status == OK:
+                self.say("    answered: points to be confirmed by the instructor")
 
     def subtotal(self, section):
         mine = [t for t in self.tests if t.section == section]
         self.say("%s subtotal: %d/%d" % (section, sum(t.score for t in mine),
                                          sum(t.max_score for t in mine)))
         self.say()
+
+
+# ---- the questions (ANSWERS.md) -------------------------------------------------------------
+
+# A command line in an answer: in a code block or indented, or after "$ ".
+COMMAND_RE = re.compile(r"^(\$\s*)?(python3|make|bin/|\./|labs/brb/|harness/|strace|perf|"
+                        r"TSAN_OPTIONS=)\S*")
+NUMBER_RE = re.compile(r"(?<![\w.])\d+(\.\d+)?(?![\w.])")
+
+
+QUESTION_REVIEW = ("read the answer: does the measurement answer the question, and does the "
+                   "conclusion follow from it?")
+
+
+def answer_sections(path):
+    """[(title, answer text)] of an ANSWERS.md: one per '## Q...' heading. The question
+    itself (lines starting with '>') and HTML comments are not part of the answer."""
+    with open(path, encoding="utf-8") as f:
+        text = re.sub(r"<!--.*?-->", "", f.read(), flags=re.S)
+    sections, title, body = [], None, []
+    for row in text.split("\n"):
+        m = re.match(r"^##\s+(Q\d+\b.*)$", row)
+        if m:
+            if title:
+                sections.append((title, body))
+            title, body = m.group(1).strip(), []
+        elif title and not row.lstrip().startswith(">"):
+            body.append(row)
+    if title:
+        sections.append((title, body))
+    return [(t, "\n".join(b)) for t, b in sections]
+
+
+def answer_problems(body):
+    """What an answer lacks: a command that measured, a number measured (outside the
+    commands). Empty when it has both."""
+    commands, prose, in_code = [], [], False
+    for row in body.split("\n"):
+        if row.strip().startswith("```"):
+            in_code = not in_code
+            continue
+        stripped = row.strip()
+        if (in_code or row.startswith("    ") or stripped.startswith("$ ")) and stripped:
+            if COMMAND_RE.match(stripped):
+                commands.append(stripped)
+            else:
+                prose.append(stripped)          # output pasted in a block counts as numbers
+        else:
+            prose.append(stripped)
+    problems = []
+    if not commands:
+        problems.append("no command that produced the measurement (put it in a code block, "
+                        "e.g. `python3 labs/brb/measure_flush.py --server bin/chat-threaded`)")
+    if not any(NUMBER_RE.search(p) for p in prose):
+        problems.append("no measured number (say what you measured, with its unit)")
+    return problems
 
 
 # ---- Gradescope ------------------------------------------------------------------------------
@@ -716,6 +877,9 @@ def main(argv=None):
                    help="multiply every scenario timeout by F (a slow machine)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="stop starting tests after this long; the rest score 0 (NOT RUN)")
+    p.add_argument("--parts", metavar="'PART ...'",
+                   help="grade only these parts (core threaded async hybrid tsan questions); "
+                        "default: the 'parts' line of rubric.txt")
     p.add_argument("--keep", action="store_true",
                    help="with --submission: keep the scratch copy and print where it is")
     args = p.parse_args(argv)
@@ -737,6 +901,8 @@ def main(argv=None):
             tree = prepare_submission(args.submission, scratch)
             display = "%s (in the scratch copy %s)" % (args.submission, tree)
         rubric = Rubric(os.path.join(tree, RUBRIC))
+        if args.parts:
+            rubric.apply_parts(args.parts.split())
         os.chdir(tree)          # scenario paths in messages then read like the repro commands
         grader = Grader(tree, rubric, args, display)
 

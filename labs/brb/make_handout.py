@@ -4,6 +4,8 @@
     python3 labs/brb/make_handout.py              # what `make handout` runs
     python3 labs/brb/make_handout.py --list       # list every fenced block (file:line: TODO)
     python3 labs/brb/make_handout.py --out DIR    # write DIR and DIR.tar.gz instead of dist/...
+    python3 labs/brb/make_handout.py --hints brief                # TODOs say what and why only
+    python3 labs/brb/make_handout.py --parts "core threaded"      # a lab of some parts only
 
 It writes dist/brb-handout/ and dist/brb-handout.tar.gz: every file of the tree (the files git
 tracks, plus files git does not ignore), minus the instructor-only files listed in
@@ -32,6 +34,21 @@ In the handout the whole block becomes
 
 indented like the BEGIN marker. Blocks do not nest. The handout is checked afterwards: no file
 may still contain the word BRB-SOLUTION.
+
+Hints. A TODO text says what to do and why; a line starting with "How:" begins the step list
+that follows it. --hints full (the default) keeps it all; --hints brief drops everything from
+"How:" on, for instructors who want students to design the code themselves.
+
+Parts. Every block belongs to a part of the lab by its directory: common/ is "core",
+threaded/, async/ and hybrid/ are the server parts (rubric.txt, "parts"). --parts lists the
+parts the lab has; the blocks of the other parts keep their solution in the handout (the
+markers and the TODO comment dropped), and the handout's rubric.txt gets a `parts` line, so
+that `make grade` grades what the students were given. "tsan" and "questions" may be named
+too; they are kept whenever a part they apply to is (tsan: a threaded variant).
+
+labs/brb/ANSWERS.md, the students' answers to the questions, is fenced the same way in HTML
+comments: `<!-- BRB-SOLUTION-BEGIN -->` ... `<!-- BRB-SOLUTION-END -->` around the reference
+answer of each question; the handout has a TODO comment in its place.
 """
 
 import argparse
@@ -51,6 +68,16 @@ ROOT = os.path.dirname(os.path.dirname(LAB_DIR))
 EXCLUDE_FILE = os.path.join(LAB_DIR, "handout-exclude")
 DEFAULT_OUT = os.path.join(ROOT, "dist", "brb-handout")
 FENCED_EXTENSIONS = (".c", ".h")
+FENCED_MARKDOWN = ("labs/brb/ANSWERS.md",)
+MD_BEGIN = "<!-- BRB-SOLUTION-BEGIN -->"
+MD_END = "<!-- BRB-SOLUTION-END -->"
+MD_TODO = ("<!-- TODO(BRB): your answer. The command(s) you ran, in a code block, then what "
+           "you measured, with numbers and units, and what you conclude. -->")
+CODE_PARTS = ("core", "threaded", "async", "hybrid")
+ALL_PARTS = CODE_PARTS + ("tsan", "questions")
+THREADED_PARTS = ("threaded", "hybrid")
+HOW = "How:"
+RUBRIC = "labs/brb/rubric.txt"
 MARK = "BRB-SOLUTION"
 # Never copied, whether git knows them or not: build products and version control.
 ALWAYS_SKIP = ("build/", "bin/", "dist/", ".git/", "*/__pycache__/", "__pycache__/", "*.pyc")
@@ -68,7 +95,8 @@ class FenceError(Exception):
 class Block:
     """One solution block: where it is, its TODO text, and the handout's replacement lines."""
 
-    def __init__(self, path, line, indent, todo, replacement):
+    def __init__(self, path, line, indent, todo, replacement, solution=()):
+        self.solution = list(solution)  # the reference code (source lines)
         self.path = path
         self.line = line
         self.indent = indent
@@ -131,6 +159,7 @@ def parse(path, lines):
         i += 1
         # The solution, then an optional ELSE part, then the END marker.
         replacement = []
+        solution = []
         in_else = False
         while True:
             if i == len(lines):
@@ -152,39 +181,109 @@ def parse(path, lines):
                 break
             elif ELSE_RE.match(cur):
                 in_else = True
+            elif not in_else and MARK not in cur:
+                solution.append(lines[i])
             elif MARK in cur:
                 raise FenceError("%s: unexpected %r inside the block that starts at line %d "
                                  "(blocks do not nest)" % (here, cur.strip(), start + 1))
             i += 1
-        block = Block(path, start + 1, m.group("indent"), todo, replacement)
+        block = Block(path, start + 1, m.group("indent"), todo, replacement, solution)
         pieces.append(block)
         blocks.append(block)
         i += 1
     return pieces, blocks
 
 
-def render_todo(block):
+def brief(todo):
+    """The TODO text without its step list (from the line starting with "How:" on)."""
+    for n, text in enumerate(todo):
+        if text.startswith(HOW) and n > 0:
+            return todo[:n]
+    return todo
+
+
+def part_of(path):
+    """The part of the lab a fenced file belongs to, by its top directory."""
+    top = path.split("/", 1)[0]
+    return top if top in CODE_PARTS else "core"
+
+
+def render_todo(block, hints="full"):
     """The TODO comment that stands for a block in the handout."""
     ind = block.indent
     out = []
-    for n, text in enumerate(block.todo):
+    for n, text in enumerate(brief(block.todo) if hints == "brief" else block.todo):
         lead = "/* TODO(BRB): " if n == 0 else " * "
         out.append((ind + lead + text).rstrip())
     out[-1] += " */"
     return [o + "\n" for o in out]
 
 
-def strip_text(path, text):
-    """The handout version of one source file's text, and its blocks."""
+def strip_text(path, text, hints="full", parts=CODE_PARTS):
+    """The handout version of one source file's text, and its blocks (those of the parts
+    the lab has; the others keep their solution, without the markers)."""
     lines = text.splitlines(keepends=True)
     pieces, blocks = parse(path, lines)
     out = []
+    kept = []
     for p in pieces:
-        if isinstance(p, Block):
-            out += render_todo(p) + p.replacement
-        else:
+        if not isinstance(p, Block):
             out.append(p)
-    return "".join(out), blocks
+        elif part_of(path) in parts:
+            out += render_todo(p, hints) + p.replacement
+            kept.append(p)
+        else:
+            out += p.solution
+    return "".join(out), kept
+
+
+def strip_markdown(path, text):
+    """The handout version of a fenced markdown file (ANSWERS.md): each answer between the
+    HTML-comment markers becomes a TODO comment. Returns (text, number of blocks)."""
+    out, inside, count = [], False, 0
+    for n, line in enumerate(text.splitlines(keepends=True), 1):
+        s = line.strip()
+        if s == MD_BEGIN:
+            if inside:
+                raise FenceError("%s:%d: %s inside a block" % (path, n, MD_BEGIN))
+            inside, count = True, count + 1
+            out.append(MD_TODO + "\n")
+        elif s == MD_END:
+            if not inside:
+                raise FenceError("%s:%d: %s without %s" % (path, n, MD_END, MD_BEGIN))
+            inside = False
+        elif MARK in line:
+            raise FenceError("%s:%d: %s marker not on a line of its own" % (path, n, MARK))
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise FenceError("%s: %s without %s" % (path, MD_BEGIN, MD_END))
+    return "".join(out), count
+
+
+def handout_rubric(text, parts):
+    """rubric.txt for a handout of some parts: its `parts` line says which."""
+    line = "parts " + " ".join(parts) + "\n"
+    rows = text.splitlines(keepends=True)
+    for i, row in enumerate(rows):
+        if row.split("#", 1)[0].split()[:1] == ["parts"]:
+            rows[i] = line
+            return "".join(rows)
+    return line + "".join(rows)
+
+
+def lab_parts(chosen):
+    """The parts of a lab from the parts an instructor named: the code parts named, and the
+    TSan lane and the questions when they apply (named, or by default)."""
+    unknown = [p for p in chosen if p not in ALL_PARTS]
+    if unknown:
+        raise FenceError("unknown part %s (the parts are: %s)" % (", ".join(unknown),
+                                                                   " ".join(ALL_PARTS)))
+    code = [p for p in CODE_PARTS if p in chosen]
+    extra = [p for p in ("tsan", "questions") if p in chosen]
+    if not extra:
+        extra = ["questions"] + (["tsan"] if any(p in THREADED_PARTS for p in code) else [])
+    return [p for p in ALL_PARTS if p in code or p in extra]
 
 
 # ---- which files ------------------------------------------------------------------------------
@@ -239,7 +338,7 @@ def collect(root, exclude):
 
 # ---- writing the handout ----------------------------------------------------------------------
 
-def write_handout(root, out_dir, exclude):
+def write_handout(root, out_dir, exclude, hints="full", parts=ALL_PARTS):
     if os.path.exists(out_dir):
         shutil.rmtree(out_dir)
     ship, left_out = collect(root, exclude)
@@ -248,15 +347,23 @@ def write_handout(root, out_dir, exclude):
         src = os.path.join(root, rel)
         dst = os.path.join(out_dir, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
+        text = None
         if rel.endswith(FENCED_EXTENSIONS):
             with open(src, encoding="utf-8") as f:
-                text, blocks = strip_text(rel, f.read())
-            with open(dst, "w", encoding="utf-8") as f:
-                f.write(text)
-            shutil.copymode(src, dst)
+                text, blocks = strip_text(rel, f.read(), hints, parts)
             all_blocks += blocks
-        else:
+        elif rel in FENCED_MARKDOWN:
+            with open(src, encoding="utf-8") as f:
+                text, _ = strip_markdown(rel, f.read())
+        elif rel == RUBRIC and list(parts) != list(ALL_PARTS):
+            with open(src, encoding="utf-8") as f:
+                text = handout_rubric(f.read(), parts)
+        if text is None:
             shutil.copy2(src, dst)
+            continue
+        with open(dst, "w", encoding="utf-8") as f:
+            f.write(text)
+        shutil.copymode(src, dst)
     handout_text.rewrite_tree(out_dir)      # Markdown passages marked INSTRUCTOR-ONLY
     return ship, left_out, all_blocks
 
@@ -301,7 +408,7 @@ def list_blocks(root, exclude):
             stub = " (handout keeps %d line%s)" % (len(b.replacement),
                                                    "" if len(b.replacement) == 1 else "s") \
                 if b.replacement else ""
-            print("%s:%d: %s%s" % (b.path, b.line, b.todo[0], stub))
+            print("%s:%d: [%s] %s%s" % (b.path, b.line, part_of(b.path), b.todo[0], stub))
             count += 1
     print("%d solution blocks" % count)
 
@@ -312,6 +419,12 @@ def main(argv=None):
     p.add_argument("--out", help="handout directory (default: ROOT/dist/brb-handout); "
                                  "the tarball is written beside it as OUT.tar.gz")
     p.add_argument("--list", action="store_true", help="list the solution blocks and exit")
+    p.add_argument("--hints", choices=("full", "brief"), default="full",
+                   help="full: the TODO texts with their steps (default); brief: what and why "
+                        "only")
+    p.add_argument("--parts", default="", metavar="'PART ...'",
+                   help="the parts of the lab (core threaded async hybrid, and tsan "
+                        "questions); default: all. The others keep their solution.")
     args = p.parse_args(argv)
 
     root = os.path.abspath(args.root)
@@ -323,7 +436,8 @@ def main(argv=None):
         out_dir = os.path.abspath(args.out or os.path.join(root, "dist", "brb-handout"))
         if os.path.commonpath([out_dir, root]) == out_dir:
             p.error("--out must not be the tree itself or one of its parents")
-        ship, left_out, blocks = write_handout(root, out_dir, exclude)
+        parts = lab_parts(args.parts.split()) if args.parts.split() else list(ALL_PARTS)
+        ship, left_out, blocks = write_handout(root, out_dir, exclude, args.hints, parts)
     except FenceError as e:
         print("make_handout: %s" % e, file=sys.stderr)
         return 1
@@ -338,6 +452,7 @@ def main(argv=None):
           "%d instructor-only files left out)" % (os.path.relpath(out_dir), len(ship),
                                                   len(blocks), files_with_blocks,
                                                   len(left_out)))
+    print("parts: %s; hints: %s" % (" ".join(parts), args.hints))
     print("tarball: %s" % os.path.relpath(tar_path))
     return 0
 

@@ -4,6 +4,7 @@
     python3 labs/brb/measure_flush.py --server bin/chat-async
     python3 labs/brb/measure_flush.py --server bin/chat-threaded --lines 4000 --runs 7
     python3 labs/brb/measure_flush.py --server bin/chat-threaded --server-args '--timeout-ms 200'
+    python3 labs/brb/measure_flush.py --server bin/chat-threaded --bob-chat    # question 3
 
 Each run starts a fresh server (--port 0 --quiet plus --server-args) and two clients, alice and
 bob. Alice goes away; bob says N lines and waits until the server has echoed all of them back
@@ -15,7 +16,12 @@ moment /back leaves the client:
     back    until alice's own "* alice is back" line arrives
     bob     until bob, who never went away, gets that same back line
 
-and checks that alice got exactly the N lines, in order. It prints one row per run and the
+and checks that alice got exactly the N lines, in order. With --bob-chat, bob also says one
+line of his own as soon as alice's first held line has arrived (her flush has begun), and
+
+    bob chat  is how long, from the moment he sent it, his own line takes to come back to him
+
+(question 3: what one client's flush costs the others). It prints one row per run and the
 median of each column. Standard library only; the times include the client's own reading, so
 compare variants on the same machine, one at a time.
 """
@@ -34,7 +40,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
 from chatdriver import Client, Server  # noqa: E402
 
 
-def one_run(binary, lines, server_args):
+def one_run(binary, lines, server_args, bob_chat=False):
     srv = Server(binary, ["--quiet"] + server_args)
     try:
         alice = Client(srv, "alice")
@@ -59,11 +65,20 @@ def one_run(binary, lines, server_args):
             for t in chunk:
                 bob.expect_line("<bob> " + t)
 
-        # Bob waits for the back line in a thread of his own, so that his time is measured
-        # while alice is still reading.
-        seen_by_bob = []
-        watcher = threading.Thread(target=lambda: seen_by_bob.append(
-            bob.expect_line("* alice is back", timeout=30) and time.monotonic()), daemon=True)
+        # Bob reads in a thread of his own, so that his times are measured while alice is
+        # still reading: when the back line comes, and when his own chat line comes back.
+        seen_by_bob = {}
+        bob_said = {}
+        chat = "<bob> said during the flush"
+
+        def watch():
+            while len(seen_by_bob) < (2 if bob_chat else 1):
+                line = bob.read_line(timeout=30)
+                if line is None:
+                    return
+                if line in ("* alice is back", chat):
+                    seen_by_bob[line] = time.monotonic()
+        watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         t0 = time.monotonic()
         alice.send("/back")
@@ -72,17 +87,23 @@ def one_run(binary, lines, server_args):
             alice.expect_line("<bob> " + t, timeout=30)
             if n == 0:
                 first = time.monotonic() - t0
+                if bob_chat:
+                    bob_said["at"] = time.monotonic()
+                    bob.send(chat[len("<bob> "):])
         last = time.monotonic() - t0
         alice.expect_line("* alice is back", timeout=30)
         back = time.monotonic() - t0
         watcher.join(35)
-        if not seen_by_bob:
-            raise RuntimeError("bob never saw '* alice is back'")
-        others = seen_by_bob[0] - t0
+        if "* alice is back" not in seen_by_bob or (bob_chat and chat not in seen_by_bob):
+            raise RuntimeError("bob never saw '* alice is back' (or his own line)")
+        others = seen_by_bob["* alice is back"] - t0
+        row = [first, last, back, others]
+        if bob_chat:
+            row.append(seen_by_bob[chat] - bob_said["at"])
         alice.close()
         bob.close()
         srv.stop()
-        return first, last, back, others
+        return row
     finally:
         srv.cleanup()
 
@@ -95,20 +116,24 @@ def main(argv=None):
     p.add_argument("--runs", type=int, default=5, help="runs (default 5)")
     p.add_argument("--server-args", default="", metavar="ARGS",
                    help="more server options, in one quoted string")
+    p.add_argument("--bob-chat", action="store_true",
+                   help="bob also says a line once alice's flush has begun, and times it "
+                        "(question 3)")
     args = p.parse_args(argv)
     if args.lines < 1 or args.runs < 1:
         p.error("--lines and --runs must be at least 1")
 
     print("%s, %d held lines, %d runs" % (args.server, args.lines, args.runs))
-    print("%6s %10s %10s %10s %10s" % ("run", "first ms", "last ms", "back ms", "bob ms"))
+    cols = ["first ms", "last ms", "back ms", "bob ms"] + (["bob chat ms"] if args.bob_chat
+                                                          else [])
+    print("%6s" % "run" + "".join(" %11s" % c for c in cols))
     rows = []
     for run in range(1, args.runs + 1):
-        row = one_run(args.server, args.lines, shlex.split(args.server_args))
+        row = one_run(args.server, args.lines, shlex.split(args.server_args), args.bob_chat)
         rows.append(row)
-        print("%6d %10.2f %10.2f %10.2f %10.2f" % ((run,) + tuple(x * 1e3 for x in row)),
-              flush=True)
-    med = [statistics.median(r[i] for r in rows) * 1e3 for i in range(4)]
-    print("%6s %10.2f %10.2f %10.2f %10.2f" % ("median", med[0], med[1], med[2], med[3]))
+        print("%6d" % run + "".join(" %11.2f" % (x * 1e3) for x in row), flush=True)
+    med = [statistics.median(r[i] for r in rows) * 1e3 for i in range(len(cols))]
+    print("%6s" % "median" + "".join(" %11.2f" % x for x in med))
     return 0
 
 

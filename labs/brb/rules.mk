@@ -7,6 +7,7 @@
 #   make brb-unit                       build and run only common/tests/test_brb.c
 #   make handout                        write dist/brb-handout/ and dist/brb-handout.tar.gz
 #   make autograder                     write dist/brb-autograder.zip (Gradescope)
+#   make handout HINTS=brief PARTS="core threaded"   TODOs without steps; some parts only
 #   make lab-check                      the lab's own test: the reference tree scores full
 #                                       marks, the handout builds, passes every non-BRB test
 #                                       and scores 0 on the BRB tests; then the Gradescope
@@ -34,7 +35,8 @@ brb-unit: deps
 ifneq ($(wildcard labs/brb/make_handout.py),)
 .PHONY: handout
 handout:
-	@$(PYTHON) labs/brb/make_handout.py
+	@$(PYTHON) labs/brb/make_handout.py $(if $(HINTS),--hints '$(HINTS)') \
+	  $(if $(PARTS),--parts '$(PARTS)')
 endif
 
 ifneq ($(wildcard labs/brb/autograder/make_autograder.py),)
