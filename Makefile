@@ -142,6 +142,7 @@ client-tests: all
 .PHONY: harness-tests
 harness-tests: all
 	@$(PYTHON) harness/test_harness.py
+	@$(PYTHON) harness/test_bench.py
 
 .PHONY: deps
 deps:

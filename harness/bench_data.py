@@ -152,3 +152,9 @@ def fmt(value, digits=3):
         decimals = digits - 1 - math.floor(math.log10(abs(value)))
         return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     return f"{value:.{digits}g}"
+
+
+def scaled(row, key, divisor):
+    """num(row, key) / divisor, or None when the field is empty."""
+    v = num(row, key)
+    return None if v is None else v / divisor

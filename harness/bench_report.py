@@ -764,7 +764,7 @@ def _pollcost_section(lines, plots, calibration, pollcost):
 
 
 def _scale_section(lines, rows, plots, calibration, pollcost):
-    from bench_data import design_name, scale_rows, scale_series
+    from bench_data import design_name, scale_rows, scale_series, scaled
     from bench_matrix import (SCALE_RATE_PER_CLIENT, THREADED_SCALE_MAX, TARGET_SCALE,
                               SCALE_P99_FANOUTS, SCALE_CPU_SENDS)
     from bench_targets import memory_per_client
@@ -866,7 +866,7 @@ def _scale_section(lines, rows, plots, calibration, pollcost):
             for c in counts:
                 r = by.get(c)
                 cells.append(f"{fmt(num(r, 'server_cpu_pct'))}% CPU, "
-                             f"{fmt(num(r, 'server_peak_rss_kib') / 1024)} MiB, "
+                             f"{fmt(scaled(r, 'server_peak_rss_kib', 1024))} MiB, "
                              f"threads: {r['server_threads']}" if r else "not run")
             slope = memory_per_client(runs)
             lines.append(f"| {design_name(v, p)} | " + " | ".join(cells) +
@@ -892,7 +892,7 @@ def _scale_section(lines, rows, plots, calibration, pollcost):
     if top is not None:
         stops.append(f" (measured idle at {fmt(num(top, 'clients'))}: "
                      f"{fmt(num(top, 'server_cpu_pct'))}% of a core, "
-                     f"{fmt(num(top, 'server_peak_rss_kib') / 1024)} MiB, "
+                     f"{fmt(scaled(top, 'server_peak_rss_kib', 1024))} MiB, "
                      f"{top['server_threads']} threads)")
     stops.append("; and joining 10,000 clients took about 245 s in a trial (loadgen/README.md), "
                  "longer than the whole quick matrix. **Where select() stops**: at FD_SETSIZE "
@@ -906,13 +906,13 @@ def _scale_section(lines, rows, plots, calibration, pollcost):
         sel = find(rows, "async", "load", *TARGET_LOW)
         parts = [f"{design_name(r['variant'], r.get('poller'))} "
                  f"{fmt(num(r, 'server_cpu_per_delivery_us'))} us "
-                 f"({fmt(num(r, 'server_cpu_per_delivery_us') / send_us)} x send()), p99 "
-                 f"{fmt(num(r, 'p99_us') / 1000)} ms" for r in pl]
+                 f"({fmt(scaled(r, 'server_cpu_per_delivery_us', send_us))} x send()), p99 "
+                 f"{fmt(scaled(r, 'p99_us', 1000))} ms" for r in pl]
         if sel:
             parts.insert(0, f"select() (the load sweep's run) "
                             f"{fmt(num(sel, 'server_cpu_per_delivery_us'))} us "
-                            f"({fmt(num(sel, 'server_cpu_per_delivery_us') / send_us)} x "
-                            f"send()), p99 {fmt(num(sel, 'p99_us') / 1000)} ms")
+                            f"({fmt(scaled(sel, 'server_cpu_per_delivery_us', send_us))} x "
+                            f"send()), p99 {fmt(scaled(sel, 'p99_us', 1000))} ms")
         lines += [f"**At {TARGET_LOW[0]} clients x {TARGET_LOW[1]} msg/s**, chat-async's CPU "
                   "per delivery by poller: " + "; ".join(parts) + ". One turn carries one "
                   f"message to {TARGET_LOW[0]} clients here, so the poller's part is its turn "

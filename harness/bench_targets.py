@@ -5,7 +5,7 @@ machine is evidence, not a verdict on the code. Each check returns what was meas
 missed / not measured, and, when missed, the likeliest reason the data itself points to.
 """
 
-from bench_data import design_name, find, fmt, num, ok_rows, scale_rows, unsaturated
+from bench_data import design_name, find, fmt, num, ok_rows, scale_rows, scaled, unsaturated
 from bench_matrix import (EPOLL_LOW_CPU_SENDS, SATURATION_P99_MS, SCALE_CPU_SENDS,
                           SCALE_IDLE_PCT, SCALE_P99_FANOUTS, TARGET_HIGH, TARGET_LOW,
                           TARGET_SCALE, TARGET_SCALE_IDLE)
@@ -240,9 +240,9 @@ def _scale_point(rows, calibration):
                        MET if lost == 0 and not num(r, "disconnected") else MISSED,
                        "" if lost == 0 else _disturbance(r) or
                        "the server fell behind for longer than the drain"))
-    p99_ms = num(r, "p99_us") / 1000.0
+    p99_ms = scaled(r, "p99_us", 1000.0)
     cpd = num(r, "server_cpu_per_delivery_us")
-    good = p99_ms <= SCALE_P99_FANOUTS * fanout_ms
+    good = p99_ms is not None and p99_ms <= SCALE_P99_FANOUTS * fanout_ms
     why = ""
     if not good:
         real_ms = clients * cpd / 1000.0 if cpd else None
@@ -250,11 +250,12 @@ def _scale_point(rows, calibration):
         why = (f"one fan-out really costs {clients} x the measured CPU per delivery = "
                f"{fmt(real_ms)} ms ({fmt(real_ms / fanout_ms)}x the floor's), and the thread "
                f"was busy {fmt(busy)}% of the time, so a message often waits for whole fan-outs "
-               f"before its own (p50 {fmt(num(r, 'p50_us') / 1000)} ms)") if real_ms else ""
+               f"before its own (p50 {fmt(scaled(r, 'p50_us', 1000))} ms)") if real_ms else ""
         disturbed = _disturbance(r)
         if disturbed:
             why = (why + "; and " if why else "") + disturbed
-    out.append(_target(names[1], f"p99 {fmt(p99_ms)} ms = {fmt(p99_ms / fanout_ms)}x one fan-out",
+    out.append(_target(names[1], f"p99 {fmt(p99_ms)} ms = {fmt(p99_ms / fanout_ms)}x one fan-out"
+                       if p99_ms is not None else "n/a",
                        MET if good else MISSED, why))
     good = cpd is not None and cpd <= SCALE_CPU_SENDS * send_us
     why = ""
@@ -308,7 +309,7 @@ def _scale_idle(rows):
         series = scale_rows(rows, "scale-idle", r["variant"], r.get("poller") or "")
         slope = memory_per_client(series)
         mem.append(f"{design_name(r['variant'], r.get('poller'))}: "
-                   f"{fmt(num(r, 'server_peak_rss_kib') / 1024)} MiB in all"
+                   f"{fmt(scaled(r, 'server_peak_rss_kib', 1024))} MiB in all"
                    + (f", {fmt(slope)} KiB per client ({fmt(num(series[0], 'clients'))} to "
                       f"{fmt(n)} clients)" if slope is not None else ""))
     out.append(_target(f"{fmt(n)} silent clients: memory per client stated", "; ".join(mem),
