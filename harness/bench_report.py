@@ -765,7 +765,8 @@ def _pollcost_section(lines, plots, calibration, pollcost):
 
 def _scale_section(lines, rows, plots, calibration, pollcost):
     from bench_data import design_name, scale_rows, scale_series, scaled
-    from bench_matrix import (SCALE_RATE_PER_CLIENT, THREADED_SCALE_MAX, TARGET_SCALE,
+    from bench_matrix import (HYBRID_SCALE_MAX, SCALE_RATE_PER_CLIENT, THREADED_SCALE_MAX,
+                              TARGET_SCALE,
                               SCALE_P99_FANOUTS, SCALE_CPU_SENDS)
     from bench_targets import memory_per_client
     send_us = calibration["send_cpu_ns"] / 1000.0
@@ -874,7 +875,7 @@ def _scale_section(lines, rows, plots, calibration, pollcost):
         lines += ["", "Memory per client is the slope of peak memory (VmHWM) between the "
                   "fewest and most clients measured, so the fixed part (the room's log, the "
                   "poller's tables) drops out.", ""]
-    # Where chat-threaded and select() stop, from the matrix and the calibration.
+    # Where chat-threaded, chat-hybrid and select() stop, from the data and the calibration.
     eff = calibration.get("effective_timeout_ms", {}).get("50")
     wake = calibration["rcvtimeo_wakeup_cpu_ns"] / 1e9
     t_rows = scale_rows(rows, "scale-idle", "threaded", "")
@@ -882,22 +883,37 @@ def _scale_section(lines, rows, plots, calibration, pollcost):
              "clients, not beyond: every client is a thread that wakes on its receive timeout "
              "even when nobody talks"]
     if eff:
-        pred = lambda n: 100.0 * n / (eff / 1000.0) * wake
         stops.append(f", {fmt(1000.0 / eff)} times a second at the default 50 ms "
-                     f"({fmt(eff)} ms on this kernel), at {fmt(wake * 1e6)} us of CPU each: "
-                     f"the model predicts {fmt(pred(THREADED_SCALE_MAX))}% of a core idle at "
-                     f"{fmt(THREADED_SCALE_MAX)} clients and {fmt(pred(10000))}% at 10,000, "
-                     "more than its one core before anyone says anything")
+                     f"({fmt(eff)} ms on this kernel)")
     top = t_rows[-1] if t_rows else None
-    if top is not None:
-        stops.append(f" (measured idle at {fmt(num(top, 'clients'))}: "
-                     f"{fmt(num(top, 'server_cpu_pct'))}% of a core, "
-                     f"{fmt(scaled(top, 'server_peak_rss_kib', 1024))} MiB, "
-                     f"{top['server_threads']} threads)")
+    if top is not None and num(top, "server_cpu_pct") is not None:
+        n = num(top, "clients")
+        pct = num(top, "server_cpu_pct")
+        stops.append(f": idle at {fmt(n)} clients it already used {fmt(pct)}% of a core "
+                     f"({fmt(scaled(top, 'server_peak_rss_kib', 1024))} MiB, "
+                     f"{top['server_threads']} threads), which grows with the threads to about "
+                     f"{fmt(pct * 10000 / n)}% at 10,000, ")
+        stops.append("more than its one core before anyone says anything" if
+                     pct * 10000 / n >= 100 else "most of its core before anyone speaks")
+    elif eff:
+        stops.append(f": at {fmt(wake * 1e6)} us of CPU per wake-up that is "
+                     f"{fmt(100.0 * 10000 / (eff / 1000.0) * wake)}% of a core idle at 10,000 "
+                     "by the calibration's model (an upper bound: timeouts that expire on the "
+                     "same tick share a wake-up of the CPU)")
     stops.append("; and joining 10,000 clients took about 245 s in a trial (loadgen/README.md), "
-                 "longer than the whole quick matrix. **Where select() stops**: at FD_SETSIZE "
-                 "(1024 fds), so chat-async and chat-hybrid with the default poller are "
-                 "measured at 1000 clients only; past that, `--poller poll` or `epoll`.")
+                 "four minutes for one point.")
+    h_load = scale_rows(rows, "scale-load", "hybrid", "epoll")
+    h_sat = next((r for r in h_load if not unsaturated(r)), None)
+    stops.append(f" **chat-hybrid** (with `--poller epoll`) stops at {fmt(HYBRID_SCALE_MAX)}: "
+                 "it has a sending thread per client, so 10,000 clients are 10,000 threads, "
+                 "which had not finished joining after four minutes in a trial")
+    if h_sat is not None:
+        stops.append(f"; and it is latency-saturated already at {fmt(num(h_sat, 'clients'))} "
+                     f"clients ({latency_reasons(h_sat)}, {fmt(num(h_sat, 'server_cpu_pct'))}% "
+                     f"of its core, {fmt(num(h_sat, 'wakeups_per_line'))} wake-ups per line)")
+    stops.append(". **Where select() stops**: at FD_SETSIZE (1024 fds), so chat-async and "
+                 "chat-hybrid with the default poller are measured at 1000 clients only; past "
+                 "that, `--poller poll` or `epoll`.")
     lines += ["".join(stops), ""]
     _pollcost_section(lines, plots, calibration, pollcost)
     # What epoll saves at 100 clients (the poller-load runs beside the load sweep's select()).

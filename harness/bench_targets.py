@@ -263,6 +263,8 @@ def _scale_point(rows, calibration):
         lps, wpl = num(r, "lines_per_send"), num(r, "wakeups_per_line")
         trend = ", ".join(
             f"{fmt(num(x, 'clients'))} clients {fmt(num(x, 'server_cpu_per_delivery_us') / send_us)}x"
+            + (f" ({fmt(num(x, 'lines_per_send'))} lines per send(): behind, and batching)"
+               if (num(x, "lines_per_send") or 1) >= 1.2 else "")
             for x in scale_rows(rows, "scale-load", "async", "epoll")
             if num(x, "server_cpu_per_delivery_us") is not None)
         why = (f"counted: {fmt(lps)} lines per send(), {fmt(wpl)} wake-ups per line, so about "

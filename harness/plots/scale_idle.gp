@@ -11,9 +11,11 @@ set xrange [700:14000]
 set xtics (1000, 2000, 3000, 5000, 10000)
 set xlabel 'connected clients (silent)'
 
-set title 'idle server CPU'
+set title 'idle server CPU (log scale)'
 set ylabel 'server CPU (% of one core)'
-set yrange [0:*]
+set logscale y
+set format y '%g'
+set yrange [*:*]
 plot for [s in series_list] datafile \
         using (pickp(s, 'scale-idle', column('clients'))):(column('server_cpu_pct')) \
         with linespoints lw 2 dt sdash(s) pt marker(sv(s)) lc rgb scolour(s) title stitle(s), \
@@ -21,6 +23,7 @@ plot for [s in series_list] datafile \
 
 set title 'peak resident memory (VmHWM)'
 unset key
+unset logscale y
 set ylabel 'MiB'
 set yrange [0:*]
 plot for [s in series_list] datafile \
