@@ -41,7 +41,8 @@ CORE_LIB := $(BUILD)/libchatcore.a
 
 name_of = chat-$(1)
 PROGRAM_BINS := $(foreach p,$(BUILT),$(BIN)/$(call name_of,$(p)))
-EXTRA_BINS   := $(if $(wildcard loadgen/probe/calibrate.c),$(BIN)/chat-calibrate)
+EXTRA_BINS   := $(if $(wildcard loadgen/probe/calibrate.c),$(BIN)/chat-calibrate) \
+                $(if $(wildcard loadgen/probe/pollcost.c),$(BIN)/chat-pollcost)
 
 .PHONY: all
 all: $(PROGRAM_BINS) $(EXTRA_BINS)
@@ -67,16 +68,26 @@ $(BIN)/chat-calibrate: $(BUILD)/loadgen/probe/calibrate.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ -o $@
 
+# chat-pollcost: one event-loop turn per poller against watched fds (make bench)
+$(BIN)/chat-pollcost: $(BUILD)/loadgen/probe/pollcost.o $(BUILD)/loadgen/probe/pollcost_plan.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ -o $@
+
 # ---- unit tests (cmocka) ------------------------------------------------------------
 UNIT_DIRS  := common $(BUILT)
 UNIT_SRCS  := $(foreach d,$(UNIT_DIRS),$(wildcard $(d)/tests/test_*.c))
 UNIT_BINS  := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRCS))
+# The probes have main()s of their own; their testable parts are listed by hand.
+PROBE_TESTS := $(if $(wildcard loadgen/probe/tests/test_pollcost_plan.c),$(BUILD)/loadgen/probe/tests/test_pollcost_plan)
+UNIT_BINS  += $(PROBE_TESTS)
 
 define unit_rule
 $(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/tests/%.o $(filter-out $(BUILD)/$(1)/main.o,$(call objs,$(1))) $(CORE_LIB)
 	$$(CC) $$(LDFLAGS) $$^ $$(LIBS_$(1)) -lcmocka -o $$@
 endef
 $(foreach d,$(UNIT_DIRS),$(eval $(call unit_rule,$(d))))
+$(BUILD)/loadgen/probe/tests/test_pollcost_plan: $(BUILD)/loadgen/probe/tests/test_pollcost_plan.o $(BUILD)/loadgen/probe/pollcost_plan.o
+	$(CC) $(LDFLAGS) $^ -lcmocka -o $@
 # common's own objects are already in the library; do not link them twice.
 $(BUILD)/common/tests/%: $(BUILD)/common/tests/%.o $(CORE_LIB)
 	$(CC) $(LDFLAGS) $^ -lcmocka -o $@
@@ -131,6 +142,7 @@ client-tests: all
 .PHONY: harness-tests
 harness-tests: all
 	@$(PYTHON) harness/test_harness.py
+	@$(PYTHON) harness/test_bench.py
 
 .PHONY: deps
 deps:

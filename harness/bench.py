@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -32,11 +33,11 @@ ROOT = os.path.dirname(HERE)
 DEFAULT_THREADED_TIMEOUT_MS = 50   # chat-threaded's --timeout-ms default (PROTOCOL.md)
 
 # data.csv columns: what the harness knows, then chat-loadgen's record (loadgen/README.md).
-HARNESS_FIELDS = ["variant", "kind", "timeout_ms", "clients", "rate", "offered_deliveries_per_s",
+HARNESS_FIELDS = ["variant", "kind", "poller", "timeout_ms", "clients", "rate", "offered_deliveries_per_s",
                   "status", "saturated_latency", "saturated_cpu", "instrument_ok", "server_exit",
                   "effective_timeout_ms", "predicted_idle_cpu_pct", "paired_idle_cpu_pct",
                   "server_send_calls", "server_lines_sent", "lines_per_send",
-                  "wakeups_per_line"]
+                  "wakeups_per_line", "cpu_per_send", "fanout_us", "p99_per_fanout"]
 LOADGEN_FIELDS = [
     "size", "warmup_s", "duration_s", "window_s", "join_s", "scheduled", "sent", "expected",
     "delivered", "lost", "duplicated", "out_of_order", "echoes", "echoes_lost",
@@ -60,6 +61,9 @@ def parse_args():
     p.add_argument("--name", default="latest", help="write into results/NAME (default latest)")
     p.add_argument("--variants", default=",".join(bench_matrix.VARIANTS),
                    help="comma-separated subset of async,threaded,hybrid")
+    p.add_argument("--kinds", default="",
+                   help="comma-separated subset of the run kinds (load, idle, timeout-load, "
+                        "timeout-idle, poller-load, scale-load, scale-idle): a targeted run")
     p.add_argument("--server", action="append", default=[], metavar="VARIANT=PATH",
                    help="use PATH as VARIANT's server binary (default bin/chat-VARIANT)")
     p.add_argument("--bin", default=os.path.join(ROOT, "bin"), help="where the binaries are")
@@ -71,6 +75,7 @@ def parse_args():
     for v in args.variants:
         if v not in bench_matrix.VARIANTS:
             p.error(f"unknown variant {v!r}: choose from {', '.join(bench_matrix.VARIANTS)}")
+    args.kinds = [k for k in args.kinds.split(",") if k]
     args.server_paths = {}
     for item in args.server:
         variant, sep, path = item.partition("=")
@@ -104,7 +109,7 @@ def add_derived(row, calibration):
     row["offered_deliveries_per_s"] = round(row["rate"] * row["clients"], 3)
     failed = row["status"] != "ok"
     row["saturated_latency"] = row["saturated_cpu"] = row["instrument_ok"] = ""
-    if row["kind"] == "load":
+    if row["kind"] in ("load", "poller-load", "scale-load"):
         # Latency saturation ends a rate sweep. A timeout-load run of chat-threaded at a long
         # timeout has a p99 over 100 ms by design, which is not saturation, so only load runs
         # count.
@@ -125,6 +130,15 @@ def add_derived(row, calibration):
     written = (number(row, "delivered") or 0) + (number(row, "echoes") or 0)
     row["wakeups_per_line"] = (f"{(vol + invol) / written:.4g}"
                                if vol is not None and invol is not None and written else "")
+    # In multiples of the floor: CPU per delivery against one send(), and p99 against one
+    # fan-out (clients x one send(): one thread cannot reach the last recipient sooner).
+    send_us = calibration["send_cpu_ns"] / 1000.0 if calibration else None
+    cpd, p99 = number(row, "server_cpu_per_delivery_us"), number(row, "p99_us")
+    row["cpu_per_send"] = f"{cpd / send_us:.4g}" if cpd is not None and send_us else ""
+    fanout = row["clients"] * send_us if send_us else None
+    row["fanout_us"] = f"{fanout:.4g}" if fanout and row["rate"] > 0 else ""
+    row["p99_per_fanout"] = (f"{p99 / fanout:.4g}" if p99 is not None and fanout and
+                             row["rate"] > 0 else "")
     if row["rate"] > 0:
         lag = number(row, "send_lag_p99_us")
         cpu = number(row, "loadgen_cpu_pct")
@@ -165,7 +179,51 @@ def progress_line(i, total, run, row, elapsed, eta):
         what = (f"idle cpu={number(row, 'server_cpu_pct'):.2f}% "
                 f"rss={number(row, 'server_peak_rss_kib') / 1024:.1f}MiB "
                 f"threads={row['server_threads']}")
+    if row["status"] == "ok" and run.kind in bench_matrix.SCALE_KINDS:
+        what = f"join={number(row, 'join_s'):.1f}s " + what
     return f"[{i:3d}/{total}] {run.describe():<52} {what}  ({elapsed:.1f}s, ETA {fmt_duration(eta)})"
+
+
+POLLCOST_FIELDS = ["poller", "fds", "turn_ns", "turn_min_ns", "batches", "turns_per_batch",
+                   "turn_per_send"]
+
+
+def measure_pollcost(args, out_dir, calibration, cpus):
+    """bin/chat-pollcost: one event-loop turn per poller against watched fds, pinned like the
+    server; writes pollcost.csv. Returns its rows, or [] (with a message) when it cannot."""
+    probe = os.path.join(args.bin, "chat-pollcost")
+    if not os.access(probe, os.X_OK):
+        print(f"bench: skipping the poller probe: {probe} is not built", flush=True)
+        return []
+    cmd = [probe, "--send-ns", f"{calibration['send_cpu_ns']:g}",
+           "--batches", str(bench_matrix.pollcost_batches(args.full))]
+    if cpus:
+        cmd += ["--cpu", str(cpus[0])]
+    print(f"bench: poller cost per turn ({' '.join(cmd[1:])}) ...", flush=True)
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        print(f"bench: the poller probe failed: {e}", flush=True)
+        return []
+    if out.returncode != 0:
+        print(f"bench: the poller probe failed: {out.stderr.strip()}", flush=True)
+        return []
+    with open(os.path.join(out_dir, "pollcost.csv"), "w") as f:
+        f.write(out.stdout)
+    rows = list(csv.DictReader(out.stdout.splitlines()))
+    for r in rows:
+        print(f"  {r['poller']:<6} {int(r['fds']):>6} fds: {float(r['turn_ns']) / 1000:8.2f} us "
+              f"per turn = {float(r['turn_per_send'] or 0):.3g} x one send()", flush=True)
+    return rows
+
+
+def read_pollcost(out_dir):
+    """pollcost.csv of a run, or [] when it has none (runs from before the probe)."""
+    try:
+        with open(os.path.join(out_dir, "pollcost.csv"), newline="") as f:
+            return list(csv.DictReader(f))
+    except OSError:
+        return []
 
 
 def measure(args, out_dir, variants, binaries, cpus):
@@ -186,8 +244,9 @@ def measure(args, out_dir, variants, binaries, cpus):
         json.dump(machine, f, indent=2)
     with open(os.path.join(out_dir, "calibration.json"), "w") as f:
         json.dump(calibration, f, indent=2)
+    pollcost = measure_pollcost(args, out_dir, calibration, cpus)
 
-    runs = bench_matrix.plan(args.full, variants)
+    runs = plan(args, variants)
     saturated_series = set()
     rows = []
     idle_cpu_by_timeout = {}   # chat-threaded's sweep: pairs each load run with its idle run
@@ -219,7 +278,12 @@ def measure(args, out_dir, variants, binaries, cpus):
             total = len(rows) + len(remaining)
             print(progress_line(len(rows), total, run, row, elapsed, eta), flush=True)
     print(f"bench: {len(rows)} runs in {fmt_duration(time.monotonic() - started)}", flush=True)
-    return rows, machine, calibration
+    return rows, machine, calibration, pollcost
+
+
+def plan(args, variants):
+    runs = bench_matrix.plan(args.full, variants)
+    return [r for r in runs if not args.kinds or r.kind in args.kinds]
 
 
 def read_existing(out_dir):
@@ -244,16 +308,20 @@ def main():
             print(f"bench: skipping {v}: {path} is not built (no {v}/main.c yet?)", flush=True)
 
     if args.plan:
-        runs = bench_matrix.plan(args.full, variants)
+        runs = plan(args, variants)
+        probe_s = 2.0 if not args.full else 5.0
+        print(f"  poller probe (bin/chat-pollcost)  ~{probe_s:.1f}s")
         for r in runs:
             print(f"  {r.describe()}  ~{r.estimate_s():.1f}s")
-        print(f"{len(runs)} runs, at most ~{fmt_duration(sum(r.estimate_s() for r in runs))} "
+        total = probe_s + sum(r.estimate_s() for r in runs)
+        print(f"{len(runs)} runs and the poller probe, at most ~{fmt_duration(total)} "
               "(fewer when a sweep saturates early)")
         return 0
 
     if args.report_only:
         try:
             rows, machine, calibration = read_existing(out_dir)
+            pollcost = read_pollcost(out_dir)
         except (OSError, ValueError) as e:
             sys.exit(f"bench: cannot read the run in {out_dir}: {e}")
     else:
@@ -264,18 +332,19 @@ def main():
         if cpus is None:
             print("bench: only one usable CPU: server and load generator will share it, so "
                   "latency and CPU numbers include each other's interference", flush=True)
-        rows, machine, calibration = measure(args, out_dir, variants, binaries, cpus)
+        rows, machine, calibration, pollcost = measure(args, out_dir, variants, binaries, cpus)
         rows = [{k: ("" if row.get(k) is None else str(row.get(k, ""))) for k in FIELDS}
                 for row in rows]
 
     data_csv = os.path.join(out_dir, "data.csv")
     drawn = bench_plots.draw(rows, data_csv, out_dir, calibration["send_cpu_ns"] / 1000.0,
-                             bench_matrix.SATURATION_P99_MS, bench_matrix.CPU_BOUND_PCT)
+                             bench_matrix.SATURATION_P99_MS, bench_matrix.CPU_BOUND_PCT,
+                             pollcost)
     for name, problem in drawn:
         if problem:
             print(f"bench: plot {name}: {problem}", flush=True)
     report = bench_report.write(rows, machine, calibration, [n for n, p in drawn if not p],
-                                out_dir)
+                                out_dir, pollcost)
     print(f"bench: wrote {os.path.relpath(out_dir, ROOT)}/data.csv, plots and "
           f"{os.path.relpath(report, ROOT)}", flush=True)
     return 0

@@ -53,9 +53,32 @@ def upgrade(row):
         cpu, rate = num(row, "server_cpu_pct"), num(row, "rate")
         row["saturated_cpu"] = int(cpu >= CPU_BOUND_PCT) if cpu is not None and rate else ""
     for key in ("server_send_calls", "server_lines_sent", "lines_per_send", "wakeups_per_line",
-                "server_ctxsw_voluntary", "server_ctxsw_involuntary"):
+                "server_ctxsw_voluntary", "server_ctxsw_involuntary", "poller", "cpu_per_send",
+                "fanout_us", "p99_per_fanout"):
         row.setdefault(key, "")
     return row
+
+
+def scale_rows(rows, kind, variant=None, poller=None):
+    """Completed scale-load or scale-idle runs (or poller-load), clients ascending."""
+    out = [r for r in ok_rows(rows, variant, kind)
+           if poller is None or (r.get("poller") or "") == poller]
+    return sorted(out, key=lambda r: num(r, "clients"))
+
+
+def scale_series(rows, kind):
+    """The (variant, poller) pairs that have rows of this kind, in a fixed order."""
+    order = {"async": 0, "hybrid": 1, "threaded": 2}
+    porder = {"select": 0, "": 0, "poll": 1, "epoll": 2}
+    pairs = {(r["variant"], r.get("poller") or "") for r in rows if r["kind"] == kind}
+    return sorted(pairs, key=lambda p: (order.get(p[0], 9), porder.get(p[1], 9)))
+
+
+def design_name(variant, poller):
+    """'chat-async --poller epoll', or 'chat-threaded' (which has no poller)."""
+    if variant == "threaded" or not poller:
+        return f"chat-{variant}"
+    return f"chat-{variant} --poller {poller}"
 
 
 def unsaturated(row):
@@ -129,3 +152,9 @@ def fmt(value, digits=3):
         decimals = digits - 1 - math.floor(math.log10(abs(value)))
         return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     return f"{value:.{digits}g}"
+
+
+def scaled(row, key, divisor):
+    """num(row, key) / divisor, or None when the field is empty."""
+    v = num(row, key)
+    return None if v is None else v / divisor

@@ -8,7 +8,8 @@ import os
 import shutil
 import subprocess
 
-from bench_data import has
+from bench_data import has, scale_series
+from bench_matrix import SCALE_CPU_SENDS, SCALE_P99_FANOUTS, SCALE_RATE_PER_CLIENT
 
 PLOTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plots")
 
@@ -39,6 +40,12 @@ def wanted(rows):
         plots["memory"] = {}
     if _has(rows, "timeout-load", "threaded") and _has(rows, "timeout-idle", "threaded"):
         plots["timeout"] = {}
+    for kind, name in (("scale-load", "scale"), ("scale-idle", "scale_idle")):
+        pairs = scale_series(rows, kind)
+        if _has(rows, kind):
+            plots[name] = {"series_list": " ".join(f"{v}/{p or '-'}" for v, p in pairs),
+                           "rate_per_client": SCALE_RATE_PER_CLIENT,
+                           "p99_factor": SCALE_P99_FANOUTS, "cpu_factor": SCALE_CPU_SENDS}
     return plots
 
 
@@ -46,12 +53,15 @@ def _gp_value(v):
     return f"'{v}'" if isinstance(v, str) else repr(v)
 
 
-def draw(rows, data_csv, out_dir, send_us, sat_ms, cpu_pct):
+def draw(rows, data_csv, out_dir, send_us, sat_ms, cpu_pct, pollcost=()):
     """Draw every plot the data allows into out_dir; returns [(name, problem or None)]."""
     if shutil.which("gnuplot") is None:
         return [("all", "gnuplot not found (apt-get install gnuplot-nox)")]
     done = []
-    for name, extra in wanted(rows).items():
+    plots = wanted(rows)
+    if pollcost:
+        plots["pollcost"] = {"pollfile": os.path.abspath(os.path.join(out_dir, "pollcost.csv"))}
+    for name, extra in plots.items():
         problem = None
         for fmt in ("svg", "png"):
             variables = {"fmt": fmt, "datafile": os.path.abspath(data_csv),

@@ -8,7 +8,7 @@ from bench_data import (cpu_bound, crossing, find, fmt, has, load_clients, num, 
 from bench_limits import (carried_by, cpu_phrase, first_cpu_bound, first_latency_saturated,
                           latency_phrase, latency_reasons, load_runs, rate_text, ratio_text)
 from bench_matrix import CPU_BOUND_PCT, SATURATION_P99_MS, TARGET_IRC_HIGH, TARGET_LOW
-from bench_targets import evaluate
+from bench_targets import evaluate, evaluate_scale
 
 PLOT_TEXT = {
     "latency": "Delivery latency against offered load",
@@ -20,6 +20,9 @@ PLOT_TEXT = {
     "idle": "Idle CPU against connected clients",
     "memory": "Peak memory against connected clients",
     "timeout": "chat-threaded: --timeout-ms, latency against idle CPU",
+    "scale": "Past 1000 clients: p99 and CPU per delivery against connected clients",
+    "scale_idle": "Past 1000 clients: idle CPU and memory against silent clients",
+    "pollcost": "One event-loop turn per poller against watched fds",
 }
 
 
@@ -657,7 +660,7 @@ def _seeing_the_designs(lines, out_dir):
                   f"([PNG](trace/{name}.png), [Chrome trace JSON](trace/{name}.json))", ""]
 
 
-def write(rows, machine, calibration, plots, out_dir):
+def write(rows, machine, calibration, plots, out_dir, pollcost=()):
     lines = []
     _header(lines, machine, calibration, rows)
     lines += ["## Targets", "",
@@ -665,6 +668,12 @@ def write(rows, machine, calibration, plots, out_dir):
               "machine makes every number worse.", "",
               "| target | measured | verdict | why, where missed |", "|---|---|---|---|"]
     for t in evaluate(rows, calibration):
+        lines.append(f"| {t['target']} | {t['measured'] or 'n/a'} | {t['verdict']} | "
+                     f"{t['why']} |")
+    lines += ["", "Past 1000 clients (section 9), as multiples of the calibrated floor so that "
+              "they hold on any machine:", "",
+              "| target | measured | verdict | why, where missed |", "|---|---|---|---|"]
+    for t in evaluate_scale(rows, calibration, pollcost):
         lines.append(f"| {t['target']} | {t['measured'] or 'n/a'} | {t['verdict']} | "
                      f"{t['why']} |")
     lines.append("")
@@ -676,13 +685,252 @@ def write(rows, machine, calibration, plots, out_dir):
     _instrument(lines, rows, plots)
     _idle_and_memory(lines, rows, plots, calibration)
     _timeout(lines, rows, plots)
+    _scale_section(lines, rows, plots, calibration, pollcost)
     _seeing_the_designs(lines, out_dir)
     _failures(lines, rows)
     lines += ["## Files", "",
               "`data.csv` (one row per run; columns in `results/README.md`), `machine.json`, "
-              "`calibration.json`, the plots as SVG and PNG. Redraw plots and this report from "
+              "`calibration.json`, `pollcost.csv` (one row per poller and watched-fd count, "
+              "from `bin/chat-pollcost`), the plots as SVG and PNG. Redraw plots and this report from "
               "the data with `python3 harness/bench.py --name NAME --report-only`.", ""]
     path = os.path.join(out_dir, "REPORT.md")
     with open(path, "w") as f:
         f.write("\n".join(lines))
     return path
+
+
+# ---- 9. past 1000 clients -------------------------------------------------------------------
+
+def _pollcost_at(pollcost, poller, fds):
+    for p in pollcost:
+        if p["poller"] == poller and int(p["fds"]) == fds:
+            return float(p["turn_ns"]) / 1000.0
+    return None
+
+
+def _per_fd_ns(pollcost, poller):
+    """The slope of one turn against watched fds, ns per fd, between the fewest and most
+    measured, with the largest count; or None."""
+    pts = sorted((int(p["fds"]), float(p["turn_ns"])) for p in pollcost if p["poller"] == poller)
+    if len(pts) < 2:
+        return None
+    (n0, t0), (n1, t1) = pts[0], pts[-1]
+    return (t1 - t0) / (n1 - n0), n1
+
+
+def _pollcost_section(lines, plots, calibration, pollcost):
+    send_us = calibration["send_cpu_ns"] / 1000.0
+    lines += ["### What one turn of the loop costs each poller", ""]
+    if not pollcost:
+        lines += ["Not measured in this run: it has no `pollcost.csv` (runs from before "
+                  "`bin/chat-pollcost`). A new `make bench` measures it.", ""]
+        return
+    _image(lines, plots, "pollcost")
+    counts = sorted({int(p["fds"]) for p in pollcost})
+    pollers = [p for p in ("select", "poll", "epoll") if any(x["poller"] == p for x in pollcost)]
+    lines += ["`bin/chat-pollcost` watches N eventfds through `common/poller.h`, keeps one "
+              "readable, and times what the server's loop does once per wake-up: "
+              "`poller_wait()` (timeout 0, so the turn never sleeps) and the walk of the ready "
+              "list; median of many turns, pinned to the server's CPU. Whatever grows with N "
+              "is the price of the idle fds.", "",
+              "| watched fds | " + " | ".join(pollers) + " |", "|---" * (len(pollers) + 1) + "|"]
+    for n in counts:
+        cells = []
+        for p in pollers:
+            t = _pollcost_at(pollcost, p, n)
+            cells.append(f"{fmt(t)} us = {fmt(t / send_us)} x send()" if t is not None else
+                         ("cannot (FD_SETSIZE)" if p == "select" else "n/a"))
+        lines.append(f"| {fmt(n)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    said = []
+    for p in pollers:
+        slope = _per_fd_ns(pollcost, p)
+        if slope is None:
+            continue
+        per_fd, top = slope
+        t_top = _pollcost_at(pollcost, p, top)
+        growth = (f"{fmt(per_fd)} ns more per watched fd" if per_fd >= 1 else
+                  "flat (under 1 ns more per watched fd)")
+        said.append(f"{p}: {growth}, {fmt(t_top)} us ({fmt(t_top / send_us)} send()s) at "
+                    f"{fmt(top)} fds")
+    lines += ["Reading: " + "; ".join(said) + ". select() and poll() make the kernel visit "
+              "every watched fd on every turn (and the backend scan the result), so their turn "
+              "grows linearly; epoll_wait() returns only the ready fd, so its turn is flat. "
+              "select() cannot go past FD_SETSIZE (1024) at all. Per delivery, a turn's cost is "
+              "spread over the lines that turn writes: with one message per turn fanned out to "
+              "N clients, select() and poll() add about (per-fd cost) per delivery, a fixed "
+              "share of a send(); they hurt when turns carry few deliveries (many busy turns "
+              "with small fan-outs, or a few active clients among many idle ones).", ""]
+
+
+def _scale_section(lines, rows, plots, calibration, pollcost):
+    from bench_data import design_name, scale_rows, scale_series, scaled
+    from bench_matrix import (HYBRID_SCALE_MAX, SCALE_RATE_PER_CLIENT, THREADED_SCALE_MAX,
+                              TARGET_SCALE,
+                              SCALE_P99_FANOUTS, SCALE_CPU_SENDS)
+    from bench_targets import memory_per_client
+    send_us = calibration["send_cpu_ns"] / 1000.0
+    lines += ["## 9. Past 1000 clients: the pollers, and where each design stops", ""]
+    loads = scale_series(rows, "scale-load")
+    idles = scale_series(rows, "scale-idle")
+    if not loads and not idles:
+        lines += ["Not measured in this run: its data.csv has no scale runs (`scale-load`, "
+                  "`scale-idle`; runs from before them). A new `make bench` measures 1000 to "
+                  "5000 clients with `--poller epoll`; `make bench FULL=1` every poller, "
+                  "chat-threaded, and 10,000 clients.", ""]
+        _pollcost_section(lines, plots, calibration, pollcost)
+        return
+    lines += [f"Every client sends {fmt(SCALE_RATE_PER_CLIENT)} msg/s, so a room of N clients "
+              f"carries N x {fmt(SCALE_RATE_PER_CLIENT)} msg/s and N x N x "
+              f"{fmt(SCALE_RATE_PER_CLIENT)} deliveries/s: {fmt(TARGET_SCALE[0])} clients "
+              f"are the target point, {fmt(TARGET_SCALE[1])} msg/s. Latency is read against "
+              f"**one fan-out**, N x one send() ({fmt(send_us)} us here): one thread cannot "
+              "reach the last of N recipients sooner. The servers run with `--max-clients` "
+              "N + 100 and the `--poller` named; chat-threaded has no poller.", ""]
+    _image(lines, plots, "scale")
+    if loads:
+        lines += ["| design | clients | join | p50 | p99 | p99 / one fan-out | CPU per delivery "
+                  "/ one send() | server CPU | lines per send() | lost |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for v, p in loads:
+            for r in scale_rows(rows, "scale-load", v, p):
+                c = num(r, "clients")
+                p99, p50, cpd = num(r, "p99_us"), num(r, "p50_us"), num(r,
+                                                                     "server_cpu_per_delivery_us")
+                cpu = num(r, "server_cpu_pct")
+                cpu_text = f"{fmt(cpu)}%"
+                lines.append(
+                    f"| {design_name(v, p)} | {fmt(c)} | {fmt(num(r, 'join_s'))} s | "
+                    f"{fmt(p50 / 1000) if p50 is not None else 'n/a'} ms | "
+                    f"{fmt(p99 / 1000) if p99 is not None else 'n/a'} ms | "
+                    + (f"**{fmt(p99 / (c * send_us))}**" if p99 is not None and
+                       p99 > SCALE_P99_FANOUTS * c * send_us else
+                       fmt(p99 / (c * send_us)) if p99 is not None else "n/a") + " | "
+                    + (fmt(cpd / send_us) if cpd is not None else "n/a") + " | "
+                    + (f"**{cpu_text}**" if cpu_bound(r) else cpu_text) + " | "
+                    f"{fmt(num(r, 'lines_per_send'))} | {fmt(num(r, 'lost'))} |")
+        lines += ["", f"(Bold: p99 beyond {fmt(SCALE_P99_FANOUTS)} fan-outs; server CPU at "
+                  f"{fmt(CPU_BOUND_PCT)}% of its core or more.)", ""]
+        for v, p in loads:
+            runs = scale_rows(rows, "scale-load", v, p)
+            within = [r for r in runs if num(r, "p99_us") is not None and
+                      num(r, "p99_us") <= SCALE_P99_FANOUTS * num(r, "clients") * send_us and
+                      not num(r, "lost")]
+            bad = [r for r in runs if r not in within]
+            cheap = [r for r in runs if (num(r, "server_cpu_per_delivery_us") or 1e9) <=
+                     SCALE_CPU_SENDS * send_us]
+            text = f"- **{design_name(v, p)}**: "
+            text += (f"p99 within {fmt(SCALE_P99_FANOUTS)} fan-outs up to "
+                     f"{fmt(num(within[-1], 'clients'))} clients" if within else
+                     f"p99 beyond {fmt(SCALE_P99_FANOUTS)} fan-outs from "
+                     f"{fmt(num(runs[0], 'clients'))} clients on")
+            if within and bad:
+                text += f", beyond it at {', '.join(fmt(num(r, 'clients')) for r in bad)}"
+            text += (f"; CPU per delivery within {fmt(SCALE_CPU_SENDS)} send()s at "
+                     f"{', '.join(fmt(num(r, 'clients')) for r in cheap) or 'no client count'}")
+            bound = [r for r in runs if cpu_bound(r)]
+            if bound:
+                text += (f"; CPU-bound at {', '.join(fmt(num(r, 'clients')) for r in bound)} "
+                         "clients")
+            sat = [r for r in runs if not unsaturated(r)]
+            if sat:
+                text += ("; latency-saturated (p99 over 100 ms or loss) at " +
+                         ", ".join(f"{fmt(num(r, 'clients'))} ({latency_reasons(r)})"
+                                   for r in sat))
+            lines.append(text + ".")
+        lines.append("")
+        joins = [(design_name(v, p), r) for v, p in loads + idles
+                 for r in scale_rows(rows, "scale-load" if (v, p) in loads else "scale-idle",
+                                     v, p)]
+        longest = {}
+        for name, r in joins:
+            c = int(num(r, "clients"))
+            if num(r, "join_s") is not None and num(r, "join_s") > longest.get((name, c), -1):
+                longest[(name, c)] = num(r, "join_s")
+        if longest:
+            lines += ["**Joining.** Every join and rename line goes to everyone already in the "
+                      "room, so naming N clients makes the server write about N^2 lines before "
+                      "the first message: " + "; ".join(
+                          f"{name} {fmt(c)} clients {fmt(s)} s"
+                          for (name, c), s in sorted(longest.items(), key=lambda x: (x[0][0],
+                                                                                     x[0][1])))
+                      + ".", ""]
+    _image(lines, plots, "scale_idle")
+    if idles:
+        counts = sorted({int(num(r, "clients")) for r in ok_rows(rows, kind="scale-idle")})
+        lines += ["| design | " + " | ".join(f"{fmt(c)} silent clients" for c in counts) +
+                  " | memory per client |", "|---" * (len(counts) + 2) + "|"]
+        for v, p in idles:
+            runs = scale_rows(rows, "scale-idle", v, p)
+            by = {int(num(r, "clients")): r for r in runs}
+            cells = []
+            for c in counts:
+                r = by.get(c)
+                cells.append(f"{fmt(num(r, 'server_cpu_pct'))}% CPU, "
+                             f"{fmt(scaled(r, 'server_peak_rss_kib', 1024))} MiB, "
+                             f"threads: {r['server_threads']}" if r else "not run")
+            slope = memory_per_client(runs)
+            lines.append(f"| {design_name(v, p)} | " + " | ".join(cells) +
+                         f" | {fmt(slope) + ' KiB' if slope is not None else 'n/a'} |")
+        lines += ["", "Memory per client is the slope of peak memory (VmHWM) between the "
+                  "fewest and most clients measured, so the fixed part (the room's log, the "
+                  "poller's tables) drops out.", ""]
+    # Where chat-threaded, chat-hybrid and select() stop, from the data and the calibration.
+    eff = calibration.get("effective_timeout_ms", {}).get("50")
+    wake = calibration["rcvtimeo_wakeup_cpu_ns"] / 1e9
+    t_rows = scale_rows(rows, "scale-idle", "threaded", "")
+    stops = [f"**Where chat-threaded stops.** It is measured up to {fmt(THREADED_SCALE_MAX)} "
+             "clients, not beyond: every client is a thread that wakes on its receive timeout "
+             "even when nobody talks"]
+    if eff:
+        stops.append(f", {fmt(1000.0 / eff)} times a second at the default 50 ms "
+                     f"({fmt(eff)} ms on this kernel)")
+    top = t_rows[-1] if t_rows else None
+    if top is not None and num(top, "server_cpu_pct") is not None:
+        n = num(top, "clients")
+        pct = num(top, "server_cpu_pct")
+        stops.append(f": idle at {fmt(n)} clients it already used {fmt(pct)}% of a core "
+                     f"({fmt(scaled(top, 'server_peak_rss_kib', 1024))} MiB, "
+                     f"{top['server_threads']} threads), which grows with the threads to about "
+                     f"{fmt(pct * 10000 / n)}% at 10,000, ")
+        stops.append("more than its one core before anyone says anything" if
+                     pct * 10000 / n >= 100 else "most of its core before anyone speaks")
+    elif eff:
+        stops.append(f": at {fmt(wake * 1e6)} us of CPU per wake-up that is "
+                     f"{fmt(100.0 * 10000 / (eff / 1000.0) * wake)}% of a core idle at 10,000 "
+                     "by the calibration's model (an upper bound: timeouts that expire on the "
+                     "same tick share a wake-up of the CPU)")
+    stops.append("; and joining 10,000 clients took about 245 s in a trial (loadgen/README.md), "
+                 "four minutes for one point.")
+    h_load = scale_rows(rows, "scale-load", "hybrid", "epoll")
+    h_sat = next((r for r in h_load if not unsaturated(r)), None)
+    stops.append(f" **chat-hybrid** (with `--poller epoll`) stops at {fmt(HYBRID_SCALE_MAX)}: "
+                 "it has a sending thread per client, so 10,000 clients are 10,000 threads, "
+                 "which had not finished joining after four minutes in a trial")
+    if h_sat is not None:
+        stops.append(f"; and it is latency-saturated already at {fmt(num(h_sat, 'clients'))} "
+                     f"clients ({latency_reasons(h_sat)}, {fmt(num(h_sat, 'server_cpu_pct'))}% "
+                     f"of its core, {fmt(num(h_sat, 'wakeups_per_line'))} wake-ups per line)")
+    stops.append(". **Where select() stops**: at FD_SETSIZE (1024 fds), so chat-async and "
+                 "chat-hybrid with the default poller are measured at 1000 clients only; past "
+                 "that, `--poller poll` or `epoll`.")
+    lines += ["".join(stops), ""]
+    _pollcost_section(lines, plots, calibration, pollcost)
+    # What epoll saves at 100 clients (the poller-load runs beside the load sweep's select()).
+    pl = ok_rows(rows, kind="poller-load")
+    if pl:
+        sel = find(rows, "async", "load", *TARGET_LOW)
+        parts = [f"{design_name(r['variant'], r.get('poller'))} "
+                 f"{fmt(num(r, 'server_cpu_per_delivery_us'))} us "
+                 f"({fmt(scaled(r, 'server_cpu_per_delivery_us', send_us))} x send()), p99 "
+                 f"{fmt(scaled(r, 'p99_us', 1000))} ms" for r in pl]
+        if sel:
+            parts.insert(0, f"select() (the load sweep's run) "
+                            f"{fmt(num(sel, 'server_cpu_per_delivery_us'))} us "
+                            f"({fmt(scaled(sel, 'server_cpu_per_delivery_us', send_us))} x "
+                            f"send()), p99 {fmt(scaled(sel, 'p99_us', 1000))} ms")
+        lines += [f"**At {TARGET_LOW[0]} clients x {TARGET_LOW[1]} msg/s**, chat-async's CPU "
+                  "per delivery by poller: " + "; ".join(parts) + ". One turn carries one "
+                  f"message to {TARGET_LOW[0]} clients here, so the poller's part is its turn "
+                  f"at ~{TARGET_LOW[0]} fds divided by {TARGET_LOW[0]} (table above): small "
+                  "against the send()s, and within the run-to-run noise of a busy machine.", ""]

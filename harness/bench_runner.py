@@ -39,11 +39,16 @@ class RunFailed(Exception):
     pass
 
 
-def _start_server(binary, timeout_ms, cpu, stderr_file):
-    args = [binary, "--port", "0", "--quiet", "--max-clients", str(MAX_CLIENTS),
+def _start_server(binary, timeout_ms, cpu, stderr_file, clients=0, poller=""):
+    # Past 1000 clients (the scale runs) the room needs space for all of them; the server
+    # raises its own open-file limit to the hard limit.
+    max_clients = max(MAX_CLIENTS, clients + 100)
+    args = [binary, "--port", "0", "--quiet", "--max-clients", str(max_clients),
             "--backlog", str(BACKLOG)]
     if timeout_ms:
         args += ["--timeout-ms", str(timeout_ms)]
+    if poller:
+        args += ["--poller", poller]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr_file,
                             stdin=subprocess.DEVNULL, preexec_fn=_pin(cpu))
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -97,20 +102,23 @@ def execute(run, server_bin, loadgen_bin, cpus):
     """Do one run; returns a dict (the loadgen record + harness fields). Never raises for a
     failed run: the row then has status 'failed: ...'."""
     server_cpu, loadgen_cpu = cpus if cpus else (None, None)
-    row = {"variant": run.variant, "kind": run.kind, "timeout_ms": run.timeout_ms or "",
+    join_timeout = run.join_timeout_s()
+    row = {"variant": run.variant, "kind": run.kind, "poller": run.poller,
+           "timeout_ms": run.timeout_ms or "",
            "clients": run.clients, "rate": run.rate, "status": "ok", "server_exit": ""}
     with tempfile.TemporaryFile() as server_err:
         try:
-            proc, port = _start_server(server_bin, run.timeout_ms, server_cpu, server_err)
+            proc, port = _start_server(server_bin, run.timeout_ms, server_cpu, server_err,
+                                       run.clients, run.poller)
         except (RunFailed, OSError) as e:
             row["status"] = f"failed: {e}"
             return row
         cmd = [loadgen_bin, "--port", str(port), "--server-pid", str(proc.pid),
                "--clients", str(run.clients), "--rate", f"{run.rate:g}",
                "--warmup", f"{run.warmup_s:g}", "--duration", f"{run.duration_s:g}",
-               "--drain", f"{run.drain_s:g}", "--join-timeout", "30", "--stats-signal",
-               "--label", f"{run.variant}-{run.kind}"]
-        limit = run.warmup_s + run.duration_s + run.drain_s + 30 + 15
+               "--drain", f"{run.drain_s:g}", "--join-timeout", f"{join_timeout:g}",
+               "--stats-signal", "--label", f"{run.variant}-{run.kind}"]
+        limit = run.warmup_s + run.duration_s + run.drain_s + join_timeout + 15
         try:
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
                                  stdin=subprocess.DEVNULL, preexec_fn=_pin(loadgen_cpu))
