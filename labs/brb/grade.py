@@ -652,11 +652,15 @@ class Grader:
             self.tests.append(t)
             self.report(t)
             return
+        # A submission that does not build scores nothing, answers included: fix it first.
+        broken = sorted(b for b, (ok, _) in self.built.items() if not ok)
         for title, body in sections:
             t = Test("questions", title, "questions", self.rubric.question_points)
             t.needs_review = QUESTION_REVIEW
             problems = answer_problems(body)
-            if problems:
+            if broken:
+                t.status, t.detail = NOBUILD, "make %s failed" % ", ".join(broken)
+            elif problems:
                 t.status, t.detail = FAIL, "; ".join(problems)
             else:
                 t.status = OK
