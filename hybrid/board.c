@@ -113,9 +113,9 @@ void board_hold_changed(struct board *b, struct member *m)
      * posted line only to take nothing: take it off while it is away. And put it back as
      * soon as it may take lines again, or it is never woken again: its lines wait until its
      * own client speaks.
-     * How: called with the board locked whenever m->away may have changed: after every
-     * command of m (so after /brb, /back and a chat line's implicit back) and for every
-     * member at shutdown (room_shutdown ends every hold, and an away member must be woken
+     * How: called with the board locked whenever m->away has changed: after a command of m
+     * that changed it (/brb, /back, a chat line's implicit back: client_thread.c compares
+     * before and after each command) and for every member at shutdown (room_shutdown ends every hold, and an away member must be woken
      * for the notice). Use add_taker() and remove_taker(); both are harmless when repeated.
      * A member that is not away goes (back) on the list whether or not it is still in the
      * room: after a shutdown nobody is, yet everyone must take the notice. */
