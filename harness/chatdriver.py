@@ -82,6 +82,23 @@ def raise_fd_limit():
         pass
 
 
+def context_switches(pid):
+    """Context switches, voluntary and not, summed over every thread of process pid, from the
+    kernel's accounting (/proc/PID/task/*/status): a thread put to sleep and woken costs one."""
+    total = 0
+    task_dir = "/proc/%d/task" % pid
+    for tid in os.listdir(task_dir):
+        try:
+            with open(os.path.join(task_dir, tid, "status")) as f:
+                for row in f:
+                    if row.startswith(("voluntary_ctxt_switches:",
+                                       "nonvoluntary_ctxt_switches:")):
+                        total += int(row.split()[1])
+        except OSError:
+            pass            # a thread that ended meanwhile
+    return total
+
+
 def describe_status(returncode):
     """'exit status 3' or 'killed by signal SIGSEGV' for a Popen returncode."""
     if returncode is None:

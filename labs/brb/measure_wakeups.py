@@ -24,22 +24,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "harness"))
 
-from chatdriver import Client, Collector, Server  # noqa: E402
-
-
-def context_switches(pid):
-    total = 0
-    task_dir = "/proc/%d/task" % pid
-    for tid in os.listdir(task_dir):
-        try:
-            with open(os.path.join(task_dir, tid, "status")) as f:
-                for row in f:
-                    if row.startswith(("voluntary_ctxt_switches:",
-                                       "nonvoluntary_ctxt_switches:")):
-                        total += int(row.split()[1])
-        except OSError:
-            pass            # a thread that ended meanwhile
-    return total
+from chatdriver import Client, Collector, Server, context_switches  # noqa: E402
 
 
 def phase(pid, poster, collectors, lines, name):

@@ -9,9 +9,7 @@ by at most a small margin; a server that wakes every client's thread for every l
 away thread that keeps polling) pays about AWAY/PRESENT times more.
 """
 
-import os
-
-from chatdriver import Collector, ScenarioFailure
+from chatdriver import Collector, ScenarioFailure, context_switches
 
 NAME = "brb_hidden_away_costs_nothing"
 TAGS = ["brb", "hidden"]
@@ -21,21 +19,6 @@ PRESENT = 4
 AWAY = 32
 LINES = 40
 MAX_RATIO = 2.0         # away clients may cost this many times the baseline, per line
-
-
-def context_switches(pid):
-    total = 0
-    task_dir = "/proc/%d/task" % pid
-    for tid in os.listdir(task_dir):
-        try:
-            with open(os.path.join(task_dir, tid, "status")) as f:
-                for row in f:
-                    if row.startswith(("voluntary_ctxt_switches:",
-                                       "nonvoluntary_ctxt_switches:")):
-                        total += int(row.split()[1])
-        except OSError:
-            pass            # a thread that ended meanwhile
-    return total
 
 
 def post_lines(poster, collectors, pid, phase):
