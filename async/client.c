@@ -86,16 +86,17 @@ static bool send_what_fits(struct room *room, struct client *c, before_post_fn *
  * core took only what fit. */
 static void flush_held_lines(struct room *room, struct client *c, before_post_fn *before_post)
 {
-    /* BRB-SOLUTION-BEGIN: the rest of a /back's held lines. Keep the flush going with the
-     * one thread that serves everyone: refill the buffer from the log as it drains and send
-     * again, for as long as the kernel takes it, then leave the rest for a later turn. Never
-     * wait for the client (everyone else would wait too), and never loop until it reads
-     * (the same, at 100% CPU): the loop asks the poller for writability while the buffer
-     * holds something (client_wanted_events), and comes back here when the socket is.
-     * How: repeat room_take() into c->out and send_what_fits() while the take brought
-     * lines and the send took all of them. send_what_fits() returning false means the
-     * kernel is full (or the connection broke): stop there, the rest is still in c->out
-     * or in the log. */
+    /* BRB-SOLUTION-BEGIN: the rest of a /back's held lines: up to --backlog of them, far
+     * more than one buffer (--sendq) and far more than the kernel takes at once. One thread
+     * serves everyone, so two rules: never wait for this client (everyone would wait with
+     * it), and never loop until it reads (the same, at 100% of a core). Send what the kernel
+     * takes now, refilling the buffer from the log as it drains, and leave the rest for a
+     * later turn. And make sure that there is a later turn: the loop comes back here only
+     * when the poller reports the socket writable, and it asks the poller for writability
+     * only while the buffer holds something (client_wanted_events()).
+     * How: room_take() refills c->out from the member's cursor (as much as --sendq allows)
+     * and returns the lines it took; send_what_fits() returns false when the kernel is full
+     * or the connection broke. */
     while (room_take(room, &c->member, &c->out) > 0 && send_what_fits(room, c, before_post))
         continue;
     /* BRB-SOLUTION-ELSE

@@ -376,7 +376,7 @@ class Client:
     """
 
     def __init__(self, server, name="client", timeout_scale=None, connect=True, rcvbuf=None,
-                 host=None, port=None):
+                 host=None, port=None, mss=None):
         self.name = name
         self.host = host or (server.host if server else HOST)
         self.port = port or (server.port if server else None)
@@ -384,7 +384,8 @@ class Client:
         self.scale = timeout_scale if timeout_scale is not None else \
             (server.scale if server else 1.0)
         self.rcvbuf = rcvbuf
-        self.sock = None
+        self.mss = mss              # TCP_MAXSEG before connecting: the server's send buffer
+        self.sock = None            # to this client is sized from it (small: fills sooner)
         self.buf = b""
         self.closed = None          # None while open; "closed" (EOF) or "reset" once it ended
         self.lines_read = 0
@@ -410,6 +411,8 @@ class Client:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if self.rcvbuf:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
+        if self.mss:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, self.mss)
         s.settimeout(self.timeout())
         try:
             s.connect((self.host, self.port))

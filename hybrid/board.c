@@ -107,18 +107,19 @@ void board_detach(struct board *b, struct member *m)
 
 void board_hold_changed(struct board *b, struct member *m)
 {
-    /* BRB-SOLUTION-BEGIN: who is woken for posted lines. wake_takers() wakes every member on
-     * the takers list that has lines past its cursor; an away member always has (its cursor
-     * stops at its away line), so as long as it stays on the list its thread wakes once per
-     * posted line only to take nothing: take it off while it is away. And put it back as
-     * soon as it may take lines again, or it is never woken again: its lines wait until its
-     * own client speaks.
-     * How: called with the board locked whenever m->away has changed: after a command of m
-     * that changed it (/brb, /back, a chat line's implicit back: client_thread.c compares
-     * before and after each command) and for every member at shutdown (room_shutdown ends every hold, and an away member must be woken
-     * for the notice). Use add_taker() and remove_taker(); both are harmless when repeated.
-     * A member that is not away goes (back) on the list whether or not it is still in the
-     * room: after a shutdown nobody is, yet everyone must take the notice. */
+    /* BRB-SOLUTION-BEGIN: who is woken for posted lines. wake_takers() (above) wakes the
+     * thread of every member on the takers list that has lines past its cursor. An away
+     * member always has some (its cursor stops at its away line) and may take none of them:
+     * as long as it stays on the list, its thread wakes once per posted line for nothing
+     * (question 4; the grade counts the server's context switches per posted line). Keep
+     * the list to the members that may take lines, and keep it right at every change: a
+     * member that may take lines again but is not on the list is never woken (a lost
+     * wake-up: its lines wait until its own client happens to speak).
+     * How: add_taker() and remove_taker() (both harmless when repeated); the list is read
+     * and changed only with the board locked. This function is yours to call, too: find
+     * every place where a member's m->away changes (its own commands in session_input(),
+     * and room_shutdown(), which ends every hold: everyone, away or not, in the room or
+     * not, must take the notice). */
     if (m->away)
         remove_taker(b, m);
     else
@@ -133,8 +134,11 @@ void board_shutdown(struct board *b)
 {
     board_lock(b);
     room_shutdown(&b->room);
+    /* BRB-SOLUTION-BEGIN: room_shutdown() has just ended every hold: who may take lines
+     * changed for every away member (board_hold_changed()). */
     for (size_t i = 0; i < b->room.count; i++)
         board_hold_changed(b, b->room.members[i]);
+    /* BRB-SOLUTION-END */
     board_unlock(b);                /* wakes every taker: each has the notice to take */
 }
 

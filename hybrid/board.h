@@ -9,9 +9,8 @@
  *  - Wake-ups. board_unlock() notices whether lines were posted while the lock was held and,
  *    if so, calls wake_taker() for every *taker* that now has lines past its cursor. The
  *    takers are the members whose threads want room lines: every member from its attach to
- *    its detach, except while it is away (board_hold_changed). An away member's thread is
- *    not on the list, so it sleeps through every line it may not take, and wake_takers()
- *    looks only at the members who can use a wake-up.
+ *    its detach, except while it is away (board_hold_changed): an away member may take no
+ *    lines, so its thread sleeps through them.
  *  - Catching up (room.h explains it). A client thread about to post waits on the board's
  *    condition variable, the lock released meanwhile, while the members behind take their
  *    lines; each board_take() that makes progress wakes it.
@@ -54,8 +53,8 @@ void board_free(struct board *b);
 bool board_attach(struct board *b, struct member *m, void *owner);
 void board_detach(struct board *b, struct member *m);
 
-/* Board locked, whenever m->away may have changed (after each of its commands, and for
- * every member at shutdown): bring m's place on the takers list in line with it. */
+/* Board locked, whenever m->away may have changed: bring m's place on the takers list in
+ * line with it. */
 void board_hold_changed(struct board *b, struct member *m);
 
 /* Post the shutdown notice (room_shutdown): away members skip to it, so they take lines

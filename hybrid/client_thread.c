@@ -71,10 +71,15 @@ static bool apply_input(struct client *c, bool *stalled, bool *select_paused)
         }
         if (!next_line(c, &line, &ended, select_paused))
             break;
+        /* BRB-SOLUTION-BEGIN: a command may change who may take room lines (/brb, /back,
+         * a chat line's implicit back): the board must hear of it (board_hold_changed()). */
         bool was_away = m->away;
         session_input(&b->room, m, line.kind, line.text, line.len, &c->out);
         if (m->away != was_away)
-            board_hold_changed(b, m);   /* /brb, /back: who wakes this thread changes */
+            board_hold_changed(b, m);
+        /* BRB-SOLUTION-ELSE
+        session_input(&b->room, m, line.kind, line.text, line.len, &c->out);
+        BRB-SOLUTION-END */
     }
     return ended;
 }

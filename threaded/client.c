@@ -150,9 +150,21 @@ void client_unblock(struct member *m)
 
 void client_wake_away(struct member *m)
 {
+    /* BRB-SOLUTION-BEGIN: the server is shutting down and m is away: if its thread waits
+     * for its own client with no timeout (went_away() in client_thread.c), nothing in the
+     * room will ever wake it, yet it must come and send the shutdown notice. Wake it from
+     * here (another thread, board locked) without closing the connection: the notice still
+     * has to go out on it. Never close or free anything here: the client's own thread owns
+     * its socket and closes it.
+     * How: shutdown(2) of the receiving side only makes a recv() blocked on the socket
+     * return 0 (and every later one). Check the call's result: ENOTCONN is harmless (the
+     * peer is already gone); log anything else with log_line(). */
     struct client *c = m->owner;
     if (shutdown(c->fd, SHUT_RD) < 0 && errno != ENOTCONN)
         log_line("cannot wake the thread of %s: %s", c->peer, strerror(errno));
+    /* BRB-SOLUTION-ELSE
+    (void)m;
+    BRB-SOLUTION-END */
 }
 
 void clients_unblock_all(struct board *b)

@@ -80,9 +80,8 @@ bool clients_wait_for_all(int timeout_ms);
  * socket down makes that send() fail, so the thread wakes up, leaves and ends. */
 void client_unblock(struct member *m);
 
-/* Board locked, at shutdown: the thread of an away member blocks in recv() with no timeout
- * (client_thread.c); shut down the socket's receiving side so that recv() returns 0 and the
- * thread comes to take the notice. Sending still works. */
+/* Board locked, at shutdown, for each away member: make sure its thread comes to take the
+ * shutdown notice, whatever it waits in (client_thread.c, went_away()). */
 void client_wake_away(struct member *m);
 
 /* Do that to every connected client (at shutdown, for those that would not take the notice

@@ -24,6 +24,7 @@ It proves that the lab can be handed out: neither broken nor already solved.
     python3 labs/brb/lab_check.py --skip-reference   # without step 1
     python3 labs/brb/lab_check.py --only mutants     # one step: reference, handout, parts,
                                                      # mutants (repeatable)
+    python3 labs/brb/lab_check.py --only mutants --mutant async-busy-flush
 
 Exit status 0 when every check holds; 1 otherwise, with the failed checks listed at the end.
 """
@@ -53,7 +54,7 @@ MUTANTS_DIR = os.path.join(LAB_DIR, "mutants")
 # Per server part: graded tests that its TODO left undone must fail (the handout's stub), and
 # that pass wherever that part is solved. Each is quick to fail: none waits for long.
 PART_TESTS = {
-    "threaded": ["[hidden] brb_hidden_flush_fills_sendq"],
+    "threaded": ["[hidden] brb_hidden_away_costs_nothing"],
     "async": ["[hidden] brb_hidden_back_then_silence"],
     "hybrid": ["[hidden] brb_hidden_away_costs_nothing"],
 }
@@ -290,11 +291,16 @@ def read_mutant(path):
     return part, must, " ".join(about)
 
 
-def check_mutants(problems, tmp, harness, rubric):
+def check_mutants(problems, tmp, harness, rubric, only_names=None):
     step("7. each wrong answer in labs/brb/mutants/ loses the points of the test it names")
     patches = sorted(glob.glob(os.path.join(MUTANTS_DIR, "*.patch")))
     if not patches:
         problems.append("mutants: none in %s" % os.path.relpath(MUTANTS_DIR, ROOT))
+    if only_names:
+        unknown = set(only_names) - {os.path.basename(p)[:-len(".patch")] for p in patches}
+        for name in sorted(unknown):
+            problems.append("mutants: there is no %s.patch" % name)
+        patches = [p for p in patches if os.path.basename(p)[:-len(".patch")] in only_names]
     for path in patches:
         name = os.path.basename(path)[:-len(".patch")]
         part, must, _ = read_mutant(path)
@@ -333,6 +339,9 @@ def main(argv=None):
     p.add_argument("--only", action="append", choices=("reference", "handout", "parts",
                                                        "mutants"),
                    help="run only this step (repeatable)")
+    p.add_argument("--mutant", action="append", metavar="NAME",
+                   help="step 7 with only this mutant (labs/brb/mutants/NAME.patch; "
+                        "repeatable)")
     args = p.parse_args(argv)
     steps = set(args.only or ("reference", "handout", "parts", "mutants"))
     if args.skip_reference:
@@ -352,7 +361,7 @@ def main(argv=None):
             if "parts" in steps:
                 check_parts(problems, tmp, harness, rubric)
             if "mutants" in steps:
-                check_mutants(problems, tmp, harness, rubric)
+                check_mutants(problems, tmp, harness, rubric, args.mutant)
     print()
     if problems:
         print("lab-check: FAILED (%d problems, %.0fs)" % (len(problems), time.monotonic() - t0))
