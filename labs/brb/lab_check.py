@@ -54,9 +54,9 @@ MUTANTS_DIR = os.path.join(LAB_DIR, "mutants")
 # Per server part: graded tests that its TODO left undone must fail (the handout's stub), and
 # that pass wherever that part is solved. Each is quick to fail: none waits for long.
 PART_TESTS = {
-    "threaded": ["[hidden] brb_hidden_away_costs_nothing"],
+    "threaded": ["brb_away_costs_nothing", "[hidden] brb_hidden_away_costs_nothing"],
     "async": ["[hidden] brb_hidden_back_then_silence"],
-    "hybrid": ["[hidden] brb_hidden_away_costs_nothing"],
+    "hybrid": ["brb_away_costs_nothing", "[hidden] brb_hidden_away_costs_nothing"],
 }
 
 
