@@ -27,15 +27,19 @@ static long long shutdown_deadline;
 
 /* ---- flow control (room.h, "Catching up") ------------------------------------------------ */
 
-/* A post may cut off a member that simply has not taken its lines yet. With one thread there
- * is nobody to wait for: let everyone take what fits in its output buffer now. Whoever still
- * lags has a full buffer, and really is too slow. */
+/* A post may cut off a member that simply has not taken its lines yet, or whose buffer is full
+ * only because this turn has not sent it yet (a client's own burst of lines echoes back to it
+ * within one read). With one thread there is nobody to wait for: let everyone take what fits
+ * and hand the kernel what it accepts now, then tell the room what is still unsent (room_take
+ * records it). Whoever still lags has a full buffer and a full socket, and really is too slow. */
 static void let_members_catch_up(void)
 {
     if (!room_post_would_cut(room))
         return;
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
+        client_send(room, clients[i], let_members_catch_up);
         room_take(room, &clients[i]->member, &clients[i]->out);
+    }
 }
 
 /* ---- the steps of a turn ---------------------------------------------------------------- */

@@ -29,7 +29,7 @@ struct member {
     void *owner;              /* the variant's client object, handed back to on_cut_off */
     char nick[CHAT_MAX_NICK + 1];
     bool in_room;             /* between its own join line and its own quit line */
-    bool away;                /* after /brb: room lines from hold_from on are held */
+    bool away;                /* after /brb: room lines from stop_at on are held */
     bool quit;                /* has left the room; close once it has taken lines up to stop_at */
     bool cut_off;             /* dropped by the room as too slow: close the connection now */
     enum room_left left;      /* how it left, once it has (see session_leave_reason) */
@@ -88,8 +88,9 @@ uint64_t room_post(struct room *room, const char *fmt, ...) __attribute__((forma
  * chat line, a join, a quit), a server asks room_post_would_cut(), and if so it lets the
  * members behind catch up first, in the one way its design can:
  *
- *   chat-async     takes every member's lines into its output buffer at once: with one
- *                  thread there is nobody to wait for (async/loop.c, let_members_catch_up);
+ *   chat-async     takes every member's lines into its output buffer and sends what the
+ *                  kernel takes, at once: with one thread there is nobody to wait for
+ *                  (async/loop.c, let_members_catch_up);
  *   chat-threaded  the poster lets go of the board and waits for a member's progress
  *   chat-hybrid    (threaded/board.c, hybrid/board.c: board_must_wait_for_catch_up and
  *                  board_wait_for_catch_up); chat-hybrid's select thread, which must never

@@ -55,7 +55,7 @@ MUTANTS_DIR = os.path.join(LAB_DIR, "mutants")
 # that pass wherever that part is solved. Each is quick to fail: none waits for long.
 PART_TESTS = {
     "threaded": ["brb_away_costs_nothing", "[hidden] brb_hidden_away_costs_nothing"],
-    "async": ["[hidden] brb_hidden_back_then_silence"],
+    "async": ["brb_back_flush_larger_than_sendq", "[hidden] brb_hidden_back_then_silence"],
     "hybrid": ["brb_away_costs_nothing", "[hidden] brb_hidden_away_costs_nothing"],
 }
 
