@@ -679,9 +679,17 @@ class Grader:
 
 # ---- the questions (ANSWERS.md) -------------------------------------------------------------
 
-# A command line in an answer: in a code block or indented, or after "$ ".
-COMMAND_RE = re.compile(r"^(\$\s*)?(python3|make|bin/|\./|labs/brb/|harness/|strace|perf|"
-                        r"TSAN_OPTIONS=)\S*")
+# A command line in an answer: in a code block or indented, or after "$ ". Other lines in a
+# block are taken for pasted output (their numbers count as measured). A command starts with
+# one of these programs or with a path (bin/..., ./tool, mytools/x, /tmp/x), perhaps after
+# "$ " and VAR=value settings.
+COMMAND_PROGRAMS = ("python3", "make", "cc", "gcc", "clang", "sh", "bash", "time", "taskset",
+                    "strace", "perf", "ltrace", "gdb", "valgrind", "ps", "cat", "grep")
+COMMAND_RE = re.compile(r"^(\$\s*)?(\w+=\S*\s+)*(?:(?:%s)\b|(?:\.{0,2}/|[A-Za-z_][\w.-]*/)\S)"
+                        % "|".join(COMMAND_PROGRAMS))
+COMMAND_HINT = ("a line in a code block starting with %s, or with a path such as bin/..., "
+                "./tool or mytools/tool (perhaps after VAR=value)"
+                % ", ".join(COMMAND_PROGRAMS))
 NUMBER_RE = re.compile(r"(?<![\w.])\d+(\.\d+)?(?![\w.])")
 
 
@@ -727,7 +735,8 @@ def answer_problems(body):
     problems = []
     if not commands:
         problems.append("no command that produced the measurement (put it in a code block, "
-                        "e.g. `python3 labs/brb/measure_flush.py --server bin/chat-threaded`)")
+                        "e.g. `python3 labs/brb/measure_flush.py --server bin/chat-threaded`; "
+                        "a command is %s)" % COMMAND_HINT)
     if not any(NUMBER_RE.search(p) for p in prose):
         problems.append("no measured number (say what you measured, with its unit)")
     return problems

@@ -22,8 +22,9 @@ line of his own as soon as alice's first held line has arrived (her flush has be
     bob chat  is how long, from the moment he sent it, his own line takes to come back to him
 
 (question 3: what one client's flush costs the others). It prints one row per run and the
-median of each column. Standard library only; the times include the client's own reading, so
-compare variants on the same machine, one at a time.
+median of each column. Bob reads in a process of his own, so his times are not held up by
+alice's reading. Standard library only; alice's times include her own reading (in Python,
+most of "last"), so compare variants on the same machine, one at a time.
 """
 
 import argparse
@@ -31,13 +32,13 @@ import os
 import shlex
 import statistics
 import sys
-import threading
+import multiprocessing
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "harness"))
 
-from chatdriver import Client, Server  # noqa: E402
+from chatdriver import Client, ScenarioFailure, Server  # noqa: E402
 
 
 def one_run(binary, lines, server_args, bob_chat=False):
@@ -65,21 +66,28 @@ def one_run(binary, lines, server_args, bob_chat=False):
             for t in chunk:
                 bob.expect_line("<bob> " + t)
 
-        # Bob reads in a thread of his own, so that his times are measured while alice is
-        # still reading: when the back line comes, and when his own chat line comes back.
-        seen_by_bob = {}
+        # Bob reads in a process of his own, so that his times are measured while alice is
+        # still reading (when the back line comes, and when his own chat line comes back),
+        # and neither client waits for the other's turn at the Python interpreter: in one
+        # process, bob's times would be mostly alice's reading. time.monotonic() is the
+        # same clock in both processes.
         bob_said = {}
         chat = "<bob> said during the flush"
 
-        def watch():
-            while len(seen_by_bob) < (2 if bob_chat else 1):
+        def watch(report):
+            seen = {}
+            while len(seen) < (2 if bob_chat else 1):
                 line = bob.read_line(timeout=30)
                 if line is None:
-                    return
+                    break
                 if line in ("* alice is back", chat):
-                    seen_by_bob[line] = time.monotonic()
-        watcher = threading.Thread(target=watch, daemon=True)
+                    seen[line] = time.monotonic()
+            report.send(seen)
+        fork = multiprocessing.get_context("fork")
+        from_watcher, to_parent = fork.Pipe(duplex=False)
+        watcher = fork.Process(target=watch, args=(to_parent,), daemon=True)
         watcher.start()
+        to_parent.close()
         t0 = time.monotonic()
         alice.send("/back")
         first = None
@@ -93,7 +101,8 @@ def one_run(binary, lines, server_args, bob_chat=False):
         last = time.monotonic() - t0
         alice.expect_line("* alice is back", timeout=30)
         back = time.monotonic() - t0
-        watcher.join(35)
+        seen_by_bob = from_watcher.recv() if from_watcher.poll(35) else {}
+        watcher.join(5)
         if "* alice is back" not in seen_by_bob or (bob_chat and chat not in seen_by_bob):
             raise RuntimeError("bob never saw '* alice is back' (or his own line)")
         others = seen_by_bob["* alice is back"] - t0
@@ -129,7 +138,12 @@ def main(argv=None):
     print("%6s" % "run" + "".join(" %11s" % c for c in cols))
     rows = []
     for run in range(1, args.runs + 1):
-        row = one_run(args.server, args.lines, shlex.split(args.server_args), args.bob_chat)
+        try:
+            row = one_run(args.server, args.lines, shlex.split(args.server_args),
+                          args.bob_chat)
+        except (ScenarioFailure, RuntimeError, OSError) as e:
+            print("measure_flush: run %d: %s" % (run, e), file=sys.stderr)
+            return 1
         rows.append(row)
         print("%6d" % run + "".join(" %11.2f" % (x * 1e3) for x in row), flush=True)
     med = [statistics.median(r[i] for r in rows) * 1e3 for i in range(len(cols))]
