@@ -93,10 +93,8 @@ static void flush_held_lines(struct room *room, struct client *c, before_post_fn
      * takes now, refilling the buffer from the log as it drains, and leave the rest for a
      * later turn. And make sure that there is a later turn: the loop comes back here only
      * when the poller reports the socket writable, and it asks the poller for writability
-     * only while the buffer holds something (client_wanted_events()).
-     * How: room_take() refills c->out from the member's cursor (as much as --sendq allows)
-     * and returns the lines it took; send_what_fits() returns false when the kernel is full
-     * or the connection broke. */
+     * only while the buffer holds something (client_wanted_events()). (No step list here,
+     * even in the full hints: the pieces are the ones client_send() uses just below.) */
     while (room_take(room, &c->member, &c->out) > 0 && send_what_fits(room, c, before_post))
         continue;
     /* BRB-SOLUTION-ELSE
