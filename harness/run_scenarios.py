@@ -167,7 +167,9 @@ def _load_module(path):
     try:
         spec.loader.exec_module(mod)
     except Exception:
-        raise UsageError("%s: cannot load:\n%s" % (path, traceback.format_exc(limit=3)))
+        raise UsageError("%s: cannot load (every *.py in a scenario directory is loaded as a "
+                         "scenario: keep a helper elsewhere or name it _%s.py):\n%s"
+                         % (path, stem, traceback.format_exc(limit=3)))
     found = []
     limit = getattr(mod, "TIME_LIMIT", None)
     if hasattr(mod, "SCENARIOS"):
