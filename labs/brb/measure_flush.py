@@ -28,11 +28,11 @@ most of "last"), so compare variants on the same machine, one at a time.
 """
 
 import argparse
+import multiprocessing
 import os
 import shlex
 import statistics
 import sys
-import multiprocessing
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -103,6 +103,8 @@ def one_run(binary, lines, server_args, bob_chat=False):
         back = time.monotonic() - t0
         seen_by_bob = from_watcher.recv() if from_watcher.poll(35) else {}
         watcher.join(5)
+        if watcher.is_alive():
+            watcher.terminate()
         if "* alice is back" not in seen_by_bob or (bob_chat and chat not in seen_by_bob):
             raise RuntimeError("bob never saw '* alice is back' (or his own line)")
         others = seen_by_bob["* alice is back"] - t0
