@@ -82,6 +82,18 @@ class ParserTest(unittest.TestCase):
                     self.assertFalse(" /brb" in text or " /back" in text,
                                      "%s uses /brb or /back without the brb tag" % st.where)
 
+    def test_a_helper_script_in_a_scenario_directory_is_named_as_the_cause(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "mytool.py"), "w") as f:
+                f.write("import sys\nopen(sys.argv[5])\n")
+            with self.assertRaises(run_scenarios.UsageError) as e:
+                run_scenarios.load_scenarios([d])
+            self.assertIn("every *.py in a scenario directory is loaded as a scenario",
+                          str(e.exception))
+            self.assertIn("_mytool.py", str(e.exception))
+            os.rename(os.path.join(d, "mytool.py"), os.path.join(d, "_mytool.py"))
+            self.assertEqual(run_scenarios.load_scenarios([d]), [])
+
 
 class FakeServer:
     """A TCP listener on 127.0.0.1 that sends fixed bytes to its first client."""
